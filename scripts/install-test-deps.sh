@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what the test suites need, only when it is missing: Debian packages for the external
+# Kafka clients and script checkers, kafkajs from npm (pinned by tests/Conformance/node/package-lock.json).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+missing=()
+command -v kcat >/dev/null 2>&1 || missing+=(kcat)
+command -v jq >/dev/null 2>&1 || missing+=(jq)
+command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+/usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || missing+=(python3-kafka)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq >/dev/null
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+node_dir="$root/tests/Conformance/node"
+if [ -f "$node_dir/package-lock.json" ]; then
+  # npm ci only when the lock file changed since the last install.
+  if [ ! -f "$node_dir/node_modules/.kmap-lock" ] || ! cmp -s "$node_dir/package-lock.json" "$node_dir/node_modules/.kmap-lock"; then
+    (cd "$node_dir" && npm ci --silent --no-audit --no-fund >/dev/null)
+    cp "$node_dir/package-lock.json" "$node_dir/node_modules/.kmap-lock"
+  fi
+fi

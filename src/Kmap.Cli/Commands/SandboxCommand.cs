@@ -1,0 +1,117 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Kmap.Sandbox;
+
+namespace Kmap.Cli.Commands;
+
+/// <summary>`kmap sandbox`: a Kafka-protocol cluster on loopback until SIGINT/SIGTERM.</summary>
+public static class SandboxCommand
+{
+    public static Command Create()
+    {
+        var listen = new Option<string>("--listen") { Description = "host:port of the first broker; port 0 picks free ports", DefaultValueFactory = _ => "127.0.0.1:0" };
+        var brokers = new Option<int>("--brokers") { Description = "number of brokers", DefaultValueFactory = _ => 1 };
+        var autoCreate = new Option<bool>("--auto-create-topics") { Description = "create unknown topics on first use, as Kafka does by default", DefaultValueFactory = _ => true };
+        var mechanisms = new Option<string[]>("--sasl-mechanism") { Description = "require SASL with this mechanism (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512); repeatable", AllowMultipleArgumentsPerToken = false };
+        var users = new Option<string[]>("--user") { Description = "NAME:PASSWORD of a SASL user; repeatable" };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate of the listeners (turns TLS on)" };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key of the listeners" };
+        var tlsClientCa = new Option<string?>("--tls-client-ca") { Description = "PEM CA that client certificates must chain to (mTLS)" };
+        var latency = new Option<int>("--latency-ms") { Description = "delay of every response, as a network link would add", DefaultValueFactory = _ => 0 };
+        var dataDir = new Option<string?>("--data-dir") { Description = "keep topics, records and committed offsets here across restarts" };
+
+        var command = new Command("sandbox", """
+            Run a Kafka-protocol cluster on loopback, for tests and rehearsals.
+            Prints the bootstrap list alone on the first stdout line once every broker listens; logs go to stderr.
+
+            Examples:
+              kmap sandbox --brokers 3
+              kmap sandbox --listen 127.0.0.1:9092 --auto-create-topics false
+              kmap sandbox --sasl-mechanism SCRAM-SHA-512 --user admin:secret
+              kmap sandbox --tls-cert broker.pem --tls-key broker.key --tls-client-ca ca.pem
+              kmap sandbox --latency-ms 5 --data-dir /tmp/kmap-sandbox
+            """)
+        {
+            listen, brokers, autoCreate, mechanisms, users, tlsCert, tlsKey, tlsClientCa, latency, dataDir,
+        };
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var endpoint = parse.GetValue(listen)!;
+            var colon = endpoint.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(endpoint[(colon + 1)..], out var port) || port is < 0 or > 65535)
+            {
+                await Console.Error.WriteLineAsync($"kmap sandbox: --listen wants host:port, not '{endpoint}'");
+                return ExitCodes.Usage;
+            }
+            var userMap = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var user in parse.GetValue(users) ?? [])
+            {
+                var sep = user.IndexOf(':', StringComparison.Ordinal);
+                if (sep <= 0)
+                {
+                    await Console.Error.WriteLineAsync("kmap sandbox: --user wants NAME:PASSWORD");
+                    return ExitCodes.Usage;
+                }
+                userMap[user[..sep]] = user[(sep + 1)..];
+            }
+            var options = new SandboxOptions
+            {
+                Host = endpoint[..colon],
+                Port = port,
+                BrokerCount = parse.GetValue(brokers),
+                AutoCreateTopics = parse.GetValue(autoCreate),
+                SaslMechanisms = [.. (parse.GetValue(mechanisms) ?? []).Select(m => m.ToUpperInvariant())],
+                Users = userMap,
+                TlsCertificateFile = parse.GetValue(tlsCert),
+                TlsKeyFile = parse.GetValue(tlsKey),
+                TlsClientCaFile = parse.GetValue(tlsClientCa),
+                Latency = TimeSpan.FromMilliseconds(parse.GetValue(latency)),
+                DataDirectory = parse.GetValue(dataDir),
+                Log = message => Console.Error.WriteLine($"[sandbox] {message}"),
+            };
+            return await RunAsync(options, cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(SandboxOptions options, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+
+        SandboxCluster cluster;
+        try
+        {
+            cluster = await SandboxCluster.StartAsync(options, cancellationToken: stop.Token);
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or ArgumentException or System.Security.Cryptography.CryptographicException)
+        {
+            await Console.Error.WriteLineAsync($"kmap sandbox: cannot start: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        await using (cluster)
+        {
+            await Console.Out.WriteLineAsync(cluster.BootstrapServers);
+            await Console.Out.FlushAsync(CancellationToken.None);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            await Console.Error.WriteLineAsync("[sandbox] stopping");
+        }
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,3 @@
+using Kmap.Cli;
+
+return await KmapApp.RunAsync(args);

@@ -1,0 +1,21 @@
+using Kmap.Sandbox.Protocol;
+
+namespace Kmap.Sandbox.Apis;
+
+/// <summary>The handlers a broker serves, by API key. Adding an API means adding its handler to <see cref="All"/>.</summary>
+public sealed class ApiRegistry
+{
+    private readonly Dictionary<ApiKey, IApiHandler> _handlers;
+
+    public ApiRegistry(IEnumerable<IApiHandler> handlers) => _handlers = handlers.ToDictionary(h => h.Key);
+
+    public static ApiRegistry All() => new(
+    [
+        new ApiVersionsHandler(),
+        new MetadataHandler(),
+    ]);
+
+    public IApiHandler? Find(ApiKey key) => _handlers.GetValueOrDefault(key);
+
+    public IEnumerable<IApiHandler> Handlers => _handlers.Values.OrderBy(h => h.Key);
+}

@@ -1,0 +1,235 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Kmap.Sandbox.Apis;
+using Kmap.Sandbox.Cluster;
+using Kmap.Sandbox.Protocol;
+using Kmap.Sandbox.Security;
+
+namespace Kmap.Sandbox.Network;
+
+/// <summary>
+/// One client connection. Requests are handled one at a time in arrival order, as a Kafka broker
+/// does (it mutes a channel while a request is in flight). Responses go through a delay line: each
+/// leaves <see cref="SandboxOptions.Latency"/> after its request arrived, so pipelined requests
+/// overlap their delays the way they would on a real network.
+/// </summary>
+internal sealed class Connection
+{
+    private readonly Socket _socket;
+    private readonly Broker _broker;
+    private readonly ClusterState _cluster;
+    private readonly ApiRegistry _apis;
+    private readonly TlsServer? _tls;
+    private readonly ConnectionState _state = new();
+    private readonly Channel<(long DueTicks, byte[] Frame)> _outbox =
+        Channel.CreateUnbounded<(long, byte[])>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly string _peer;
+
+    public Connection(Socket socket, Broker broker, ClusterState cluster, ApiRegistry apis, TlsServer? tls)
+    {
+        _socket = socket;
+        _broker = broker;
+        _cluster = cluster;
+        _apis = apis;
+        _tls = tls;
+        _peer = socket.RemoteEndPoint is IPEndPoint ip ? ip.Address.ToString() : "unknown";
+        _state.Authenticated = !cluster.Options.UsesSasl;
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Stream stream = new NetworkStream(_socket, ownsSocket: true);
+        try
+        {
+            if (_tls is not null)
+            {
+                stream = await _tls.AuthenticateAsync(stream, linked.Token);
+            }
+            var writer = WriteLoopAsync(stream, linked.Token);
+            try
+            {
+                await ReadLoopAsync(stream, linked.Token);
+            }
+            finally
+            {
+                _outbox.Writer.TryComplete();
+                await writer;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (ProtocolException e)
+        {
+            _cluster.Log($"broker {_broker.Id}: closing connection from {_peer}: {e.Message}");
+        }
+        catch (SaslFailedException e)
+        {
+            _cluster.Log($"broker {_broker.Id}: closing connection from {_peer}: {e.Message}");
+        }
+        catch (Exception e) when (e is IOException or SocketException or System.Security.Authentication.AuthenticationException or ObjectDisposedException)
+        {
+            // The client went away or failed the TLS handshake: nothing to answer.
+            if (e is System.Security.Authentication.AuthenticationException)
+            {
+                _cluster.Log($"broker {_broker.Id}: TLS handshake with {_peer} failed: {e.Message}");
+            }
+        }
+        catch (Exception e)
+        {
+            // A bug in a handler must cost one connection, never the broker.
+            _cluster.Log($"broker {_broker.Id}: internal error on connection from {_peer}, closing it: {e}");
+        }
+        finally
+        {
+            await linked.CancelAsync();
+            await stream.DisposeAsync();
+        }
+    }
+
+    private async Task ReadLoopAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var sizeBuffer = new byte[4];
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (!await ReadExactlyOrEofAsync(stream, sizeBuffer, cancellationToken))
+            {
+                return;
+            }
+            var size = BinaryPrimitives.ReadInt32BigEndian(sizeBuffer);
+            if (size < 0 || size > _cluster.Options.MaxFrameBytes)
+            {
+                throw new ProtocolException($"frame size {size} outside 0..{_cluster.Options.MaxFrameBytes}");
+            }
+            var frame = new byte[size];
+            if (!await ReadExactlyOrEofAsync(stream, frame, cancellationToken))
+            {
+                throw new ProtocolException($"connection closed inside a {size}-byte frame");
+            }
+            var arrived = _cluster.Time.GetTimestamp();
+
+            if (_state.RawSaslTokens)
+            {
+                // After SaslHandshake v0 the client sends bare tokens; the answer is a bare token too.
+                var token = SaslServer.Evaluate(_cluster, _state, frame);
+                Enqueue(arrived, token);
+                continue;
+            }
+
+            var response = await HandleAsync(frame, cancellationToken);
+            if (response is not null)
+            {
+                Enqueue(arrived, response);
+            }
+        }
+    }
+
+    private async Task<byte[]?> HandleAsync(byte[] frame, CancellationToken cancellationToken)
+    {
+        var reader = new KafkaReader(frame);
+        var header = RequestHeader.Read(reader);
+        var handler = _apis.Find(header.ApiKey);
+
+        if (header.ApiKey == ApiKey.ApiVersions && (handler is null || header.ApiVersion > handler.MaxVersion))
+        {
+            // Kafka answers an ApiVersions version it does not know in v0 format, with its version table, so clients can retry lower.
+            return Frame(header.CorrelationId, flexibleHeader: false, ApiVersionsHandler.UnsupportedVersionBody(_apis));
+        }
+        if (handler is null)
+        {
+            throw new ProtocolException($"unknown API key {(short)header.ApiKey} (version {header.ApiVersion}) from client '{header.ClientId}'");
+        }
+        if (header.ApiVersion < handler.MinVersion || header.ApiVersion > handler.MaxVersion)
+        {
+            throw new ProtocolException($"{header.ApiKey} version {header.ApiVersion} is not served (versions {handler.MinVersion}..{handler.MaxVersion}) to client '{header.ClientId}'");
+        }
+        if (!_state.Authenticated && header.ApiKey is not (ApiKey.ApiVersions or ApiKey.SaslHandshake or ApiKey.SaslAuthenticate))
+        {
+            throw new ProtocolException($"{header.ApiKey} request before SASL authentication from client '{header.ClientId}'");
+        }
+
+        var flexible = header.ApiVersion >= handler.FirstFlexibleVersion;
+        reader.Flexible = flexible;
+        reader.TaggedFields();
+        var context = new RequestContext(header, _broker, _cluster, _peer, _state, _apis);
+        var body = await handler.HandleAsync(context, reader, cancellationToken);
+        if (body is null)
+        {
+            return null;
+        }
+        // ApiVersions responses never carry the flexible header tag buffer, even at v3.
+        var flexibleHeader = flexible && header.ApiKey != ApiKey.ApiVersions;
+        return Frame(header.CorrelationId, flexibleHeader, body.Written.Span);
+    }
+
+    private static byte[] Frame(int correlationId, bool flexibleHeader, ReadOnlySpan<byte> body)
+    {
+        var headerSize = flexibleHeader ? 5 : 4;
+        var frame = new byte[4 + headerSize + body.Length];
+        BinaryPrimitives.WriteInt32BigEndian(frame, headerSize + body.Length);
+        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(4), correlationId);
+        // frame[8] stays 0: an empty tag buffer.
+        body.CopyTo(frame.AsSpan(4 + headerSize));
+        return frame;
+    }
+
+    private void Enqueue(long arrivedTimestamp, byte[] frame)
+    {
+        var due = arrivedTimestamp + (long)(_cluster.Options.Latency.TotalSeconds * _cluster.Time.TimestampFrequency);
+        _outbox.Writer.TryWrite((due, frame));
+    }
+
+    private void Enqueue(long arrivedTimestamp, ReadOnlySpan<byte> rawToken)
+    {
+        var frame = new byte[4 + rawToken.Length];
+        BinaryPrimitives.WriteInt32BigEndian(frame, rawToken.Length);
+        rawToken.CopyTo(frame.AsSpan(4));
+        Enqueue(arrivedTimestamp, frame);
+    }
+
+    private async Task WriteLoopAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var (due, frame) in _outbox.Reader.ReadAllAsync(cancellationToken))
+            {
+                var wait = _cluster.Time.GetElapsedTime(_cluster.Time.GetTimestamp(), due);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _cluster.Time, cancellationToken);
+                }
+                await stream.WriteAsync(frame, cancellationToken);
+                if (!_outbox.Reader.TryPeek(out _))
+                {
+                    await stream.FlushAsync(cancellationToken);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The connection is going away; the read loop ends it.
+        }
+    }
+
+    private static async Task<bool> ReadExactlyOrEofAsync(Stream stream, byte[] buffer, CancellationToken cancellationToken)
+    {
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken);
+            if (n == 0)
+            {
+                if (read == 0)
+                {
+                    return false;
+                }
+                throw new ProtocolException($"connection closed after {read} of {buffer.Length} bytes");
+            }
+            read += n;
+        }
+        return true;
+    }
+}

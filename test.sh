@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Runs every test suite of kmap and ends with one line: "N passed, N failed, N skipped".
+# Installs what it needs first (Debian packages, kafkajs, NuGet restore), idempotently.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$root"
+
+passed=0
+failed=0
+skipped=0
+log_dir="$(mktemp -d)"
+trap 'rm -rf "$log_dir"' EXIT
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "installing test dependencies"
+if ! scripts/install-test-deps.sh; then
+  echo "dependency installation failed"
+  failed=$((failed + 1))
+fi
+
+step "building (Release, warnings as errors)"
+if ! dotnet build kmap.slnx -c Release -nologo -v q -clp:ErrorsOnly > "$log_dir/build.log" 2>&1; then
+  cat "$log_dir/build.log"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+passed=$((passed + 1))
+echo "build ok"
+
+step "format check (dotnet format --verify-no-changes)"
+if dotnet format kmap.slnx --verify-no-changes --no-restore > "$log_dir/format.log" 2>&1; then
+  passed=$((passed + 1))
+  echo "format ok"
+else
+  tail -n 30 "$log_dir/format.log"
+  failed=$((failed + 1))
+fi
+
+export KMAP_CONFORMANCE_RESULTS="$log_dir/conformance.tsv"
+: > "$KMAP_CONFORMANCE_RESULTS"
+
+for project in Kmap.Sandbox.Tests Kmap.Core.Tests Kmap.Kafka.Tests Kmap.Cli.Tests Conformance; do
+  dir="tests/$project"
+  exe="$(find "$dir/bin/Release" -maxdepth 2 -type f -name 'Kmap.*Tests' -perm -u+x | head -n 1)"
+  step "tests: $project"
+  if [ -z "$exe" ]; then
+    echo "no test executable under $dir/bin/Release"
+    failed=$((failed + 1))
+    continue
+  fi
+  "$exe" -noColor -parallel collections > "$log_dir/$project.log" 2>&1
+  rc=$?
+  grep -E '^\s*\[FAIL\]|Assert|Exception|Total:' "$log_dir/$project.log" | head -n 200
+  summary="$(grep -E 'Total: [0-9]+' "$log_dir/$project.log" | tail -n 1)"
+  total=$(sed -nE 's/.*Total: ([0-9]+).*/\1/p' <<<"$summary")
+  errors=$(sed -nE 's/.*Errors: ([0-9]+).*/\1/p' <<<"$summary")
+  fails=$(sed -nE 's/.*Failed: ([0-9]+).*/\1/p' <<<"$summary")
+  skips=$(sed -nE 's/.*Skipped: ([0-9]+).*/\1/p' <<<"$summary")
+  total=${total:-0}; errors=${errors:-0}; fails=${fails:-0}; skips=${skips:-0}
+  if [ -z "$summary" ] || { [ "$rc" -ne 0 ] && [ "$fails" -eq 0 ] && [ "$errors" -eq 0 ]; }; then
+    tail -n 40 "$log_dir/$project.log"
+    failed=$((failed + 1))
+    continue
+  fi
+  passed=$((passed + total - fails - skips))
+  failed=$((failed + fails + errors))
+  skipped=$((skipped + skips))
+done
+
+step "conformance matrix (client x scenario)"
+scripts/print-conformance-matrix.sh "$KMAP_CONFORMANCE_RESULTS"
+
+echo
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]
