@@ -1,8 +1,7 @@
+using CsCheck;
 using Kmap.Sandbox.Apis;
 using Kmap.Sandbox.Protocol;
 using Kmap.Sandbox.Tests.Support;
-
-using CsCheck;
 
 namespace Kmap.Sandbox.Tests;
 
