@@ -11,8 +11,12 @@ public sealed class ApiRegistry
 
     public static ApiRegistry All() => new(
     [
+        new ProduceHandler(),
+        new FetchHandler(),
+        new ListOffsetsHandler(),
         new ApiVersionsHandler(),
         new MetadataHandler(),
+        new InitProducerIdHandler(),
     ]);
 
     public IApiHandler? Find(ApiKey key) => _handlers.GetValueOrDefault(key);
