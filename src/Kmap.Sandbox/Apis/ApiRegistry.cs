@@ -16,7 +16,16 @@ public sealed class ApiRegistry
         new ListOffsetsHandler(),
         new ApiVersionsHandler(),
         new MetadataHandler(),
+        new CreateTopicsHandler(),
+        new DeleteTopicsHandler(),
+        new DeleteRecordsHandler(),
         new InitProducerIdHandler(),
+        new DescribeConfigsHandler(),
+        new AlterConfigsHandler(),
+        new DescribeLogDirsHandler(),
+        new CreatePartitionsHandler(),
+        new IncrementalAlterConfigsHandler(),
+        new DescribeClusterHandler(),
     ]);
 
     public IApiHandler? Find(ApiKey key) => _handlers.GetValueOrDefault(key);
