@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Kmap.Sandbox.Log;
 
 /// <summary>
@@ -43,7 +45,10 @@ public sealed class PartitionLog
         {
             return known.LastBaseOffset;
         }
-        var bytes = batch.Bytes.ToArray();
+        // A request's records usually are exactly one batch: keep that array instead of copying it.
+        var bytes = MemoryMarshal.TryGetArray(batch.Bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : batch.Bytes.ToArray();
         var baseOffset = HighWatermark;
         RecordBatchHeader.SetBaseOffset(bytes, baseOffset);
         RecordBatchHeader.SetPartitionLeaderEpoch(bytes, LeaderEpoch);
