@@ -13,6 +13,10 @@ public sealed class ApiRegistry
     [
         new ApiVersionsHandler(),
         new MetadataHandler(),
+        new OffsetCommitHandler(),
+        new OffsetFetchHandler(),
+        new FindCoordinatorHandler(),
+        new ListGroupsHandler(),
     ]);
 
     public IApiHandler? Find(ApiKey key) => _handlers.GetValueOrDefault(key);
