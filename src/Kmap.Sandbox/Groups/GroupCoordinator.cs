@@ -438,27 +438,27 @@ public sealed class GroupCoordinator : IDisposable
                 case GroupState.PreparingRebalance:
                     return Task.FromResult(SyncGroupOutcome.Failed(ErrorCode.RebalanceInProgress));
                 case GroupState.CompletingRebalance:
-                {
-                    var waiter = new TaskCompletionSource<SyncGroupOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-                    member.CompleteSync(SyncGroupOutcome.Failed(ErrorCode.RebalanceInProgress));
-                    member.SyncWaiter = waiter;
-                    RemovePendingSyncMember(group, call.MemberId);
-                    if (group.IsLeader(call.MemberId))
                     {
-                        var assignments = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-                        foreach (var (memberId, assignment) in call.Assignments)
+                        var waiter = new TaskCompletionSource<SyncGroupOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+                        member.CompleteSync(SyncGroupOutcome.Failed(ErrorCode.RebalanceInProgress));
+                        member.SyncWaiter = waiter;
+                        RemovePendingSyncMember(group, call.MemberId);
+                        if (group.IsLeader(call.MemberId))
                         {
-                            assignments[memberId] = assignment;
+                            var assignments = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+                            foreach (var (memberId, assignment) in call.Assignments)
+                            {
+                                assignments[memberId] = assignment;
+                            }
+                            foreach (var m in group.Members.Values)
+                            {
+                                m.Assignment = assignments.GetValueOrDefault(m.MemberId) ?? [];
+                            }
+                            PropagateAssignment(group, ErrorCode.None);
+                            group.TransitionTo(GroupState.Stable);
                         }
-                        foreach (var m in group.Members.Values)
-                        {
-                            m.Assignment = assignments.GetValueOrDefault(m.MemberId) ?? [];
-                        }
-                        PropagateAssignment(group, ErrorCode.None);
-                        group.TransitionTo(GroupState.Stable);
+                        return waiter.Task;
                     }
-                    return waiter.Task;
-                }
                 case GroupState.Stable:
                     RemovePendingSyncMember(group, call.MemberId);
                     return Task.FromResult(new SyncGroupOutcome(ErrorCode.None, group.ProtocolType, group.ProtocolName, member.Assignment));
