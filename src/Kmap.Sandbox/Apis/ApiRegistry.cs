@@ -16,7 +16,14 @@ public sealed class ApiRegistry
         new OffsetCommitHandler(),
         new OffsetFetchHandler(),
         new FindCoordinatorHandler(),
+        new JoinGroupHandler(),
+        new HeartbeatHandler(),
+        new LeaveGroupHandler(),
+        new SyncGroupHandler(),
+        new DescribeGroupsHandler(),
         new ListGroupsHandler(),
+        new DeleteGroupsHandler(),
+        new OffsetDeleteHandler(),
     ]);
 
     public IApiHandler? Find(ApiKey key) => _handlers.GetValueOrDefault(key);
