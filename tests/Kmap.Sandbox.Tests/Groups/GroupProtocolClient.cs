@@ -28,7 +28,7 @@ public sealed class GroupProtocolClient : IAsyncDisposable
     {
         var colon = hostPort.LastIndexOf(':');
         var tcp = new TcpClient { NoDelay = true };
-        await tcp.ConnectAsync(hostPort[..colon], int.Parse(hostPort[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        await tcp.ConnectAsync(hostPort[..colon], int.Parse(hostPort[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture), TestContext.Current.CancellationToken);
         return new GroupProtocolClient(tcp) { ClientId = clientId };
     }
 
@@ -38,10 +38,11 @@ public sealed class GroupProtocolClient : IAsyncDisposable
         return ConnectAsync($"{broker.Host}:{broker.Port}", clientId);
     }
 
-    public async Task<TResponse> SendAsync<TRequest, TResponse>(ApiHandler<TRequest, TResponse> api, short version, TRequest request, CancellationToken cancellationToken = default)
+    public async Task<TResponse> SendAsync<TRequest, TResponse>(ApiHandler<TRequest, TResponse> api, short version, TRequest request)
         where TRequest : IKafkaMessage<TRequest>
         where TResponse : IKafkaMessage<TResponse>
     {
+        var cancellationToken = TestContext.Current.CancellationToken;
         var flexible = version >= api.FirstFlexibleVersion;
         await _gate.WaitAsync(cancellationToken);
         try
