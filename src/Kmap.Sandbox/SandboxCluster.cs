@@ -91,6 +91,7 @@ public sealed class SandboxCluster : IAsyncDisposable
         {
             await _dataDirectory.DisposeAsync();
         }
+        State.Groups.Dispose();
         _tls?.Dispose();
     }
 }
