@@ -11,7 +11,9 @@ public sealed class ApiRegistry
 
     public static ApiRegistry All() => new(
     [
-        new ApiVersionsHandler(),
+        new ProduceHandler(),
+        new FetchHandler(),
+        new ListOffsetsHandler(),
         new MetadataHandler(),
         new OffsetCommitHandler(),
         new OffsetFetchHandler(),
@@ -22,8 +24,19 @@ public sealed class ApiRegistry
         new SyncGroupHandler(),
         new DescribeGroupsHandler(),
         new ListGroupsHandler(),
+        new ApiVersionsHandler(),
+        new CreateTopicsHandler(),
+        new DeleteTopicsHandler(),
+        new DeleteRecordsHandler(),
+        new InitProducerIdHandler(),
+        new DescribeConfigsHandler(),
+        new AlterConfigsHandler(),
+        new DescribeLogDirsHandler(),
+        new CreatePartitionsHandler(),
         new DeleteGroupsHandler(),
+        new IncrementalAlterConfigsHandler(),
         new OffsetDeleteHandler(),
+        new DescribeClusterHandler(),
     ]);
 
     public IApiHandler? Find(ApiKey key) => _handlers.GetValueOrDefault(key);
