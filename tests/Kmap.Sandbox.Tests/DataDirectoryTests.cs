@@ -18,7 +18,7 @@ public sealed class DataDirectoryTests : IDisposable
                 var topic = first.State.CreateTopic("payments", 2, 1, new Dictionary<string, string> { ["retention.ms"] = "1000" });
                 topicId = topic.TopicId;
                 var log = topic.Partitions[1];
-                log.Batches.Add(new StoredBatch(0, 1, 1700000000001, [1700000000000, 1700000000001], [0, 1], [1, 2, 3, 4]));
+                log.Restore(new StoredBatch(0, 1, 1700000000001, [1, 2, 3, 4]));
                 log.HighWatermark = 2;
                 first.State.MarkChanged();
             }
@@ -35,7 +35,8 @@ public sealed class DataDirectoryTests : IDisposable
             Assert.Equal(2, log.HighWatermark);
             var batch = Assert.Single(log.Batches);
             Assert.Equal(new byte[] { 1, 2, 3, 4 }, batch.Bytes);
-            Assert.Equal(new long[] { 1700000000000, 1700000000001 }, batch.RecordTimestamps);
+            Assert.Equal((0L, 1L, 1700000000001L), (batch.BaseOffset, batch.LastOffset, batch.MaxTimestamp));
+            Assert.Equal(4, log.SizeInBytes);
         }
     }
 
@@ -48,7 +49,7 @@ public sealed class DataDirectoryTests : IDisposable
             lock (first.State.Sync)
             {
                 var topic = first.State.CreateTopic("damaged", 1, 1);
-                topic.Partitions[0].Batches.Add(new StoredBatch(0, 0, 1, [1], [0], [9, 9, 9]));
+                topic.Partitions[0].Restore(new StoredBatch(0, 0, 1, [9, 9, 9]));
                 first.State.MarkChanged();
             }
         }

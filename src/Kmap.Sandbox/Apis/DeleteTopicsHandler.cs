@@ -128,6 +128,7 @@ public sealed class DeleteTopicsHandler : ApiHandler<DeleteTopicsRequest, Delete
                     continue;
                 }
                 cluster.Topics.Remove(topic.Name);
+                cluster.MarkChanged();
                 cluster.Log($"deleted topic '{topic.Name}'");
                 results.Add(new(topic.Name, topic.TopicId, ErrorCode.None, null));
             }

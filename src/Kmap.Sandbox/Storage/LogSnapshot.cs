@@ -92,15 +92,6 @@ internal static partial class LogSnapshot
             writer.Write(batch.BaseOffset);
             writer.Write(batch.LastOffset);
             writer.Write(batch.MaxTimestamp);
-            writer.Write(batch.RecordOffsets.Length);
-            foreach (var offset in batch.RecordOffsets)
-            {
-                writer.Write(offset);
-            }
-            foreach (var timestamp in batch.RecordTimestamps)
-            {
-                writer.Write(timestamp);
-            }
             writer.Write(batch.Bytes.Length);
             writer.Write(batch.Bytes);
         }
@@ -116,27 +107,12 @@ internal static partial class LogSnapshot
                 var baseOffset = reader.ReadInt64();
                 var lastOffset = reader.ReadInt64();
                 var maxTimestamp = reader.ReadInt64();
-                var count = reader.ReadInt32();
-                if (count < 0 || count > stream.Length)
-                {
-                    throw new InvalidDataException($"record count {count}");
-                }
-                var offsets = new long[count];
-                var timestamps = new long[count];
-                for (var i = 0; i < count; i++)
-                {
-                    offsets[i] = reader.ReadInt64();
-                }
-                for (var i = 0; i < count; i++)
-                {
-                    timestamps[i] = reader.ReadInt64();
-                }
                 var length = reader.ReadInt32();
                 if (length < 0 || length > stream.Length - stream.Position)
                 {
                     throw new InvalidDataException($"batch length {length}");
                 }
-                partition.Batches.Add(new StoredBatch(baseOffset, lastOffset, maxTimestamp, timestamps, offsets, reader.ReadBytes(length)));
+                partition.Restore(new StoredBatch(baseOffset, lastOffset, maxTimestamp, reader.ReadBytes(length)));
             }
             catch (Exception e) when (e is EndOfStreamException or InvalidDataException)
             {
