@@ -18,7 +18,7 @@ public sealed class DataDirectoryTests : IDisposable
                 var topic = first.State.CreateTopic("payments", 2, 1, new Dictionary<string, string> { ["retention.ms"] = "1000" });
                 topicId = topic.TopicId;
                 var log = topic.Partitions[1];
-                log.Batches.Add(new StoredBatch(0, 1, 1700000000001, [1700000000000, 1700000000001], [0, 1], [1, 2, 3, 4]));
+                log.Restore(new StoredBatch(0, 1, 1700000000001, [1, 2, 3, 4]));
                 log.HighWatermark = 2;
                 first.State.MarkChanged();
             }
@@ -35,7 +35,8 @@ public sealed class DataDirectoryTests : IDisposable
             Assert.Equal(2, log.HighWatermark);
             var batch = Assert.Single(log.Batches);
             Assert.Equal(new byte[] { 1, 2, 3, 4 }, batch.Bytes);
-            Assert.Equal(new long[] { 1700000000000, 1700000000001 }, batch.RecordTimestamps);
+            Assert.Equal(1700000000001, batch.MaxTimestamp);
+            Assert.Equal(4, log.SizeInBytes);
         }
     }
 
@@ -48,7 +49,7 @@ public sealed class DataDirectoryTests : IDisposable
             lock (first.State.Sync)
             {
                 var topic = first.State.CreateTopic("damaged", 1, 1);
-                topic.Partitions[0].Batches.Add(new StoredBatch(0, 0, 1, [1], [0], [9, 9, 9]));
+                topic.Partitions[0].Restore(new StoredBatch(0, 0, 1, [9, 9, 9]));
                 first.State.MarkChanged();
             }
         }
@@ -58,6 +59,41 @@ public sealed class DataDirectoryTests : IDisposable
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => SandboxCluster.StartAsync(options));
         Assert.Contains(logFile, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Produced_records_and_committed_offsets_survive_a_restart_over_the_wire()
+    {
+        var options = new SandboxOptions { DataDirectory = _directory };
+        await using (var first = await SandboxCluster.StartAsync(options))
+        {
+            using var producer = new Confluent.Kafka.ProducerBuilder<string, string>(new Confluent.Kafka.ProducerConfig { BootstrapServers = first.BootstrapServers }).Build();
+            for (var i = 0; i < 5; i++)
+            {
+                await producer.ProduceAsync("kept", new Confluent.Kafka.Message<string, string> { Key = $"k{i}", Value = $"v{i}" });
+            }
+            using var admin = new Confluent.Kafka.AdminClientBuilder(new Confluent.Kafka.AdminClientConfig { BootstrapServers = first.BootstrapServers }).Build();
+            await admin.AlterConsumerGroupOffsetsAsync([new Confluent.Kafka.ConsumerGroupTopicPartitionOffsets("billing",
+                [new Confluent.Kafka.TopicPartitionOffset("kept", 0, 3)])]);
+        }
+
+        await using var second = await SandboxCluster.StartAsync(options);
+        using var consumer = new Confluent.Kafka.ConsumerBuilder<string, string>(new Confluent.Kafka.ConsumerConfig
+        {
+            BootstrapServers = second.BootstrapServers,
+            GroupId = "billing",
+            EnableAutoCommit = false,
+        }).Build();
+        var committed = consumer.Committed([new Confluent.Kafka.TopicPartition("kept", 0)], TimeSpan.FromSeconds(20));
+        Assert.Equal(3, Assert.Single(committed).Offset.Value);
+        consumer.Assign(new Confluent.Kafka.TopicPartitionOffset("kept", 0, 0));
+        var values = new List<string>();
+        while (values.Count < 5)
+        {
+            var record = consumer.Consume(TimeSpan.FromSeconds(20)) ?? throw new TimeoutException("records did not come back after the restart");
+            values.Add(record.Message.Value);
+        }
+        Assert.Equal(["v0", "v1", "v2", "v3", "v4"], values);
     }
 
     public void Dispose()

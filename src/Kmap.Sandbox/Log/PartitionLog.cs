@@ -65,6 +65,13 @@ public sealed class PartitionLog
         return baseOffset;
     }
 
+    /// <summary>Puts back a batch read from a data directory, exactly as it was stored.</summary>
+    public void Restore(StoredBatch batch)
+    {
+        Batches.Add(batch);
+        SizeInBytes += batch.Bytes.Length;
+    }
+
     /// <summary>Index of the batch holding <paramref name="offset"/>, or of the first batch after it; Batches.Count when none.</summary>
     public int FindBatchIndex(long offset)
     {

@@ -17,7 +17,7 @@ internal static partial class LogSnapshot
     private sealed record TopicEntry(string Name, Guid TopicId, short ReplicationFactor, Dictionary<string, string> Configs, List<PartitionEntry> Partitions);
 
     [JsonSerializable(typeof(List<TopicEntry>))]
-    private sealed partial class Json : JsonSerializerContext;
+    private sealed partial class LogSnapshotJson : JsonSerializerContext;
 
     public static void Save(ClusterState cluster, string directory)
     {
@@ -36,7 +36,7 @@ internal static partial class LogSnapshot
                 AtomicFile.Write(file, stream => WriteBatches(stream, partition));
             }
         }
-        AtomicFile.Write(Path.Combine(directory, "topics.json"), stream => JsonSerializer.Serialize(stream, entries, Json.Default.ListTopicEntry));
+        AtomicFile.Write(Path.Combine(directory, "topics.json"), stream => JsonSerializer.Serialize(stream, entries, LogSnapshotJson.Default.ListTopicEntry));
         // Logs of deleted topics go with them.
         foreach (var stale in Directory.EnumerateFiles(logs, "*.log").Where(f => !liveFiles.Contains(f)))
         {
@@ -54,7 +54,7 @@ internal static partial class LogSnapshot
         List<TopicEntry> entries;
         using (var stream = File.OpenRead(topicsFile))
         {
-            entries = JsonSerializer.Deserialize(stream, Json.Default.ListTopicEntry)
+            entries = JsonSerializer.Deserialize(stream, LogSnapshotJson.Default.ListTopicEntry)
                 ?? throw new InvalidDataException($"{topicsFile} is empty");
         }
         foreach (var entry in entries)
@@ -92,15 +92,6 @@ internal static partial class LogSnapshot
             writer.Write(batch.BaseOffset);
             writer.Write(batch.LastOffset);
             writer.Write(batch.MaxTimestamp);
-            writer.Write(batch.RecordOffsets.Length);
-            foreach (var offset in batch.RecordOffsets)
-            {
-                writer.Write(offset);
-            }
-            foreach (var timestamp in batch.RecordTimestamps)
-            {
-                writer.Write(timestamp);
-            }
             writer.Write(batch.Bytes.Length);
             writer.Write(batch.Bytes);
         }
@@ -116,27 +107,12 @@ internal static partial class LogSnapshot
                 var baseOffset = reader.ReadInt64();
                 var lastOffset = reader.ReadInt64();
                 var maxTimestamp = reader.ReadInt64();
-                var count = reader.ReadInt32();
-                if (count < 0 || count > stream.Length)
-                {
-                    throw new InvalidDataException($"record count {count}");
-                }
-                var offsets = new long[count];
-                var timestamps = new long[count];
-                for (var i = 0; i < count; i++)
-                {
-                    offsets[i] = reader.ReadInt64();
-                }
-                for (var i = 0; i < count; i++)
-                {
-                    timestamps[i] = reader.ReadInt64();
-                }
                 var length = reader.ReadInt32();
-                if (length < 0 || length > stream.Length - stream.Position)
+                if (length < 0 || length > stream.Length - stream.Position || lastOffset < baseOffset)
                 {
-                    throw new InvalidDataException($"batch length {length}");
+                    throw new InvalidDataException($"batch of {length} bytes at offsets {baseOffset}..{lastOffset}");
                 }
-                partition.Batches.Add(new StoredBatch(baseOffset, lastOffset, maxTimestamp, timestamps, offsets, reader.ReadBytes(length)));
+                partition.Restore(new StoredBatch(baseOffset, lastOffset, maxTimestamp, reader.ReadBytes(length)));
             }
             catch (Exception e) when (e is EndOfStreamException or InvalidDataException)
             {
