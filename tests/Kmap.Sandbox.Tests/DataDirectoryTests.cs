@@ -35,7 +35,7 @@ public sealed class DataDirectoryTests : IDisposable
             Assert.Equal(2, log.HighWatermark);
             var batch = Assert.Single(log.Batches);
             Assert.Equal(new byte[] { 1, 2, 3, 4 }, batch.Bytes);
-            Assert.Equal(1700000000001, batch.MaxTimestamp);
+            Assert.Equal((0L, 1L, 1700000000001L), (batch.BaseOffset, batch.LastOffset, batch.MaxTimestamp));
             Assert.Equal(4, log.SizeInBytes);
         }
     }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Kmap.Sandbox.Log;
 
 /// <summary>
@@ -43,7 +45,10 @@ public sealed class PartitionLog
         {
             return known.LastBaseOffset;
         }
-        var bytes = batch.Bytes.ToArray();
+        // A request's records usually are exactly one batch: keep that array instead of copying it.
+        var bytes = MemoryMarshal.TryGetArray(batch.Bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : batch.Bytes.ToArray();
         var baseOffset = HighWatermark;
         RecordBatchHeader.SetBaseOffset(bytes, baseOffset);
         RecordBatchHeader.SetPartitionLeaderEpoch(bytes, LeaderEpoch);
@@ -65,7 +70,7 @@ public sealed class PartitionLog
         return baseOffset;
     }
 
-    /// <summary>Puts back a batch read from a data directory, exactly as it was stored.</summary>
+    /// <summary>Puts back a batch read from a data directory, in offset order, without touching offsets or watermarks.</summary>
     public void Restore(StoredBatch batch)
     {
         Batches.Add(batch);
