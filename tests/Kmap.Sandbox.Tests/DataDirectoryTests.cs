@@ -61,6 +61,41 @@ public sealed class DataDirectoryTests : IDisposable
         Assert.Contains(logFile, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Produced_records_and_committed_offsets_survive_a_restart_over_the_wire()
+    {
+        var options = new SandboxOptions { DataDirectory = _directory };
+        await using (var first = await SandboxCluster.StartAsync(options))
+        {
+            using var producer = new Confluent.Kafka.ProducerBuilder<string, string>(new Confluent.Kafka.ProducerConfig { BootstrapServers = first.BootstrapServers }).Build();
+            for (var i = 0; i < 5; i++)
+            {
+                await producer.ProduceAsync("kept", new Confluent.Kafka.Message<string, string> { Key = $"k{i}", Value = $"v{i}" });
+            }
+            using var admin = new Confluent.Kafka.AdminClientBuilder(new Confluent.Kafka.AdminClientConfig { BootstrapServers = first.BootstrapServers }).Build();
+            await admin.AlterConsumerGroupOffsetsAsync([new Confluent.Kafka.ConsumerGroupTopicPartitionOffsets("billing",
+                [new Confluent.Kafka.TopicPartitionOffset("kept", 0, 3)])]);
+        }
+
+        await using var second = await SandboxCluster.StartAsync(options);
+        using var consumer = new Confluent.Kafka.ConsumerBuilder<string, string>(new Confluent.Kafka.ConsumerConfig
+        {
+            BootstrapServers = second.BootstrapServers,
+            GroupId = "billing",
+            EnableAutoCommit = false,
+        }).Build();
+        var committed = consumer.Committed([new Confluent.Kafka.TopicPartition("kept", 0)], TimeSpan.FromSeconds(20));
+        Assert.Equal(3, Assert.Single(committed).Offset.Value);
+        consumer.Assign(new Confluent.Kafka.TopicPartitionOffset("kept", 0, 0));
+        var values = new List<string>();
+        while (values.Count < 5)
+        {
+            var record = consumer.Consume(TimeSpan.FromSeconds(20)) ?? throw new TimeoutException("records did not come back after the restart");
+            values.Add(record.Message.Value);
+        }
+        Assert.Equal(["v0", "v1", "v2", "v3", "v4"], values);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_directory))

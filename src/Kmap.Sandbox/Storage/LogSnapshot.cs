@@ -17,7 +17,7 @@ internal static partial class LogSnapshot
     private sealed record TopicEntry(string Name, Guid TopicId, short ReplicationFactor, Dictionary<string, string> Configs, List<PartitionEntry> Partitions);
 
     [JsonSerializable(typeof(List<TopicEntry>))]
-    private sealed partial class Json : JsonSerializerContext;
+    private sealed partial class LogSnapshotJson : JsonSerializerContext;
 
     public static void Save(ClusterState cluster, string directory)
     {
@@ -36,7 +36,7 @@ internal static partial class LogSnapshot
                 AtomicFile.Write(file, stream => WriteBatches(stream, partition));
             }
         }
-        AtomicFile.Write(Path.Combine(directory, "topics.json"), stream => JsonSerializer.Serialize(stream, entries, Json.Default.ListTopicEntry));
+        AtomicFile.Write(Path.Combine(directory, "topics.json"), stream => JsonSerializer.Serialize(stream, entries, LogSnapshotJson.Default.ListTopicEntry));
         // Logs of deleted topics go with them.
         foreach (var stale in Directory.EnumerateFiles(logs, "*.log").Where(f => !liveFiles.Contains(f)))
         {
@@ -54,7 +54,7 @@ internal static partial class LogSnapshot
         List<TopicEntry> entries;
         using (var stream = File.OpenRead(topicsFile))
         {
-            entries = JsonSerializer.Deserialize(stream, Json.Default.ListTopicEntry)
+            entries = JsonSerializer.Deserialize(stream, LogSnapshotJson.Default.ListTopicEntry)
                 ?? throw new InvalidDataException($"{topicsFile} is empty");
         }
         foreach (var entry in entries)
@@ -108,9 +108,9 @@ internal static partial class LogSnapshot
                 var lastOffset = reader.ReadInt64();
                 var maxTimestamp = reader.ReadInt64();
                 var length = reader.ReadInt32();
-                if (length < 0 || length > stream.Length - stream.Position)
+                if (length < 0 || length > stream.Length - stream.Position || lastOffset < baseOffset)
                 {
-                    throw new InvalidDataException($"batch length {length}");
+                    throw new InvalidDataException($"batch of {length} bytes at offsets {baseOffset}..{lastOffset}");
                 }
                 partition.Restore(new StoredBatch(baseOffset, lastOffset, maxTimestamp, reader.ReadBytes(length)));
             }
