@@ -11,6 +11,9 @@ public sealed class ApiRegistry
 
     public static ApiRegistry All() => new(
     [
+        new ProduceHandler(),
+        new FetchHandler(),
+        new ListOffsetsHandler(),
         new ApiVersionsHandler(),
         new MetadataHandler(),
         new OffsetCommitHandler(),
@@ -22,8 +25,18 @@ public sealed class ApiRegistry
         new SyncGroupHandler(),
         new DescribeGroupsHandler(),
         new ListGroupsHandler(),
+        new CreateTopicsHandler(),
+        new DeleteTopicsHandler(),
+        new DeleteRecordsHandler(),
+        new InitProducerIdHandler(),
+        new DescribeConfigsHandler(),
+        new AlterConfigsHandler(),
+        new DescribeLogDirsHandler(),
+        new CreatePartitionsHandler(),
         new DeleteGroupsHandler(),
+        new IncrementalAlterConfigsHandler(),
         new OffsetDeleteHandler(),
+        new DescribeClusterHandler(),
     ]);
 
     public IApiHandler? Find(ApiKey key) => _handlers.GetValueOrDefault(key);
