@@ -49,6 +49,15 @@ public sealed class ConsumerGroup
     public bool HasAllMembersJoined => PendingMembers.Count == 0 && Members.Values.All(m => m.IsAwaitingJoin);
     public int RebalanceTimeoutMs => Members.Count == 0 ? 0 : Members.Values.Max(m => m.RebalanceTimeoutMs);
 
+    /// <summary>Sets the protocol type of a memberless group loaded from storage.</summary>
+    public void RestoreProtocolType(string? protocolType)
+    {
+        if (Members.Count == 0)
+        {
+            ProtocolType = protocolType;
+        }
+    }
+
     public void TransitionTo(GroupState state)
     {
         PreviousState = State;

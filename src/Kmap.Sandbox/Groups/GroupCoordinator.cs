@@ -782,12 +782,13 @@ public sealed class GroupCoordinator : IDisposable
     /// </summary>
     public void RestoreOffsets(string groupId, string? protocolType, IEnumerable<PartitionCommit> offsets)
     {
-        _ = protocolType; // an Empty classic group reports no protocol type until a member joins again
         if (!_groups.TryGetValue(groupId, out var group))
         {
             group = new ConsumerGroup(groupId);
             _groups[groupId] = group;
         }
+        // Kafka reloads a group's protocol type from its metadata record: a former consumer group lists as "consumer".
+        group.RestoreProtocolType(protocolType);
         foreach (var p in offsets)
         {
             group.Commit(p.Topic, p.Partition, new CommittedOffset(p.Offset, p.LeaderEpoch, p.Metadata, p.CommitTimestampMs));
