@@ -15,17 +15,21 @@ public class LibrdkafkaGroupTests
         Groups = new GroupSettings { InitialRebalanceDelay = TimeSpan.FromMilliseconds(100) },
     };
 
-    private static void Member(ConsumerConfig config, string groupId, string clientId)
+    private static void Member(ConsumerConfig config, string groupId, string clientId,
+        PartitionAssignmentStrategy strategy = PartitionAssignmentStrategy.Range)
     {
         config.GroupId = groupId;
         config.ClientId = clientId;
         config.HeartbeatIntervalMs = 100;
         config.SessionTimeoutMs = 6000;
-        config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range;
+        config.PartitionAssignmentStrategy = strategy;
     }
 
-    [Fact]
-    public async Task Two_consumers_in_one_group_split_a_four_partition_topic_and_commit()
+    [Theory]
+    [InlineData(PartitionAssignmentStrategy.Range, "range")]
+    [InlineData(PartitionAssignmentStrategy.RoundRobin, "roundrobin")]
+    [InlineData(PartitionAssignmentStrategy.CooperativeSticky, "cooperative-sticky")]
+    public async Task Two_consumers_in_one_group_split_a_four_partition_topic_and_commit(PartitionAssignmentStrategy strategy, string protocol)
     {
         await using var sandbox = await SandboxCluster.StartAsync(Options(), cancellationToken: Ct);
         CreateTopic(sandbox, "split", 4);
@@ -37,8 +41,8 @@ public class LibrdkafkaGroupTests
             }
         }
 
-        using var a = KafkaClients.Consumer(sandbox, c => Member(c, "splitters", "consumer-a"));
-        using var b = KafkaClients.Consumer(sandbox, c => Member(c, "splitters", "consumer-b"));
+        using var a = KafkaClients.Consumer(sandbox, c => Member(c, "splitters", "consumer-a", strategy));
+        using var b = KafkaClients.Consumer(sandbox, c => Member(c, "splitters", "consumer-b", strategy));
         a.Subscribe("split");
         b.Subscribe("split");
         var consumed = new List<ConsumeResult<byte[], byte[]>>();
@@ -60,7 +64,7 @@ public class LibrdkafkaGroupTests
         using var admin = KafkaClients.Admin(sandbox);
         var described = (await admin.DescribeConsumerGroupsAsync(["splitters"])).ConsumerGroupDescriptions.Single();
         Assert.Equal(ConsumerGroupState.Stable, described.State);
-        Assert.Equal("range", described.PartitionAssignor);
+        Assert.Equal(protocol, described.PartitionAssignor);
         Assert.Equal(["consumer-a", "consumer-b"], described.Members.Select(m => m.ClientId).Order());
         Assert.All(described.Members, m => Assert.Equal(2, m.Assignment.TopicPartitions.Count));
 
