@@ -101,6 +101,31 @@ public sealed class ConsumerGroup
         PendingSyncMembers.Remove(memberId);
     }
 
+    /// <summary>
+    /// A static member came back under a new member id: the new id takes the old one's place, assignment and
+    /// leadership. Whoever still waits under the old id is fenced.
+    /// </summary>
+    public GroupMember ReplaceStaticMember(string groupInstanceId, string oldMemberId, string newMemberId, string clientHost)
+    {
+        var old = Members[oldMemberId];
+        Members.Remove(oldMemberId);
+        old.CompleteJoin(JoinGroupOutcome.Failed(ErrorCode.FencedInstanceId, oldMemberId));
+        old.CompleteSync(SyncGroupOutcome.Failed(ErrorCode.FencedInstanceId));
+        var replacement = new GroupMember(newMemberId, groupInstanceId, old.ClientId, clientHost,
+            old.RebalanceTimeoutMs, old.SessionTimeoutMs, old.ProtocolType, old.Protocols)
+        {
+            Assignment = old.Assignment,
+        };
+        Members[newMemberId] = replacement;
+        if (IsLeader(oldMemberId))
+        {
+            LeaderId = newMemberId;
+        }
+        StaticMembers[groupInstanceId] = newMemberId;
+        PendingSyncMembers.Remove(oldMemberId);
+        return replacement;
+    }
+
     /// <summary>Replaces a member's protocols (a rejoin with new metadata).</summary>
     public void UpdateProtocols(GroupMember member, IReadOnlyList<MemberProtocol> protocols)
     {
@@ -170,7 +195,7 @@ public sealed class ConsumerGroup
     }
 
     /// <summary>Each member votes for its first protocol that all members support; most votes wins.</summary>
-    private string SelectProtocol()
+    public string SelectProtocol()
     {
         var candidates = _supportedProtocols.Where(p => p.Value == Members.Count).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
         return Members.Values

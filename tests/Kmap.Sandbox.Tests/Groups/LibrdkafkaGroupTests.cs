@@ -115,4 +115,38 @@ public class LibrdkafkaGroupTests
         var deleteUnknown = await Assert.ThrowsAsync<DeleteGroupsException>(() => admin.DeleteGroupsAsync(["restored"]));
         Assert.Equal(ErrorCode.GroupIdNotFound, deleteUnknown.Results.Single().Error.Code);
     }
+
+    [Fact]
+    public async Task A_static_consumer_that_restarts_takes_its_place_back()
+    {
+        await using var sandbox = await SandboxCluster.StartAsync(Options(), cancellationToken: Ct);
+        CreateTopic(sandbox, "static", 2);
+        using var admin = KafkaClients.Admin(sandbox);
+
+        async Task<string> RunOnceAsync()
+        {
+            using var consumer = KafkaClients.Consumer(sandbox, c =>
+            {
+                Member(c, "statics", "static-client");
+                c.GroupInstanceId = "instance-1";
+            });
+            consumer.Subscribe("static");
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (consumer.Assignment.Count != 2)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the static consumer never got both partitions");
+                consumer.Consume(TimeSpan.FromMilliseconds(50));
+            }
+            var member = (await admin.DescribeConsumerGroupsAsync(["statics"])).ConsumerGroupDescriptions.Single().Members.Single();
+            Assert.Equal("instance-1", member.GroupInstanceId);
+            // Static members do not leave on close: the group keeps waiting for the instance.
+            consumer.Close();
+            return member.ConsumerId;
+        }
+
+        var first = await RunOnceAsync();
+        Assert.Equal(ConsumerGroupState.Stable, (await admin.DescribeConsumerGroupsAsync(["statics"])).ConsumerGroupDescriptions.Single().State);
+        var second = await RunOnceAsync();
+        Assert.NotEqual(first, second);
+    }
 }
