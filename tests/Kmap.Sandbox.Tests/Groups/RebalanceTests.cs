@@ -248,4 +248,40 @@ public class RebalanceTests
         Assert.Equal(GroupState.CompletingRebalance, await StateAsync(client, "lazy"));
         await EventuallyAsync(async () => await StateAsync(client, "lazy") == GroupState.Empty, TimeSpan.FromSeconds(5), "the pending sync to expire");
     }
+
+    [Fact]
+    public async Task An_admin_removes_a_static_member_by_its_instance_id_and_a_parked_sync_hears_it()
+    {
+        await using var sandbox = await SandboxCluster.StartAsync(Fast(), cancellationToken: Ct);
+        CreateTopic(sandbox, "t", 1);
+        await using var member = await GroupProtocolClient.ConnectAsync(sandbox, 0, "member");
+        await using var follower = await GroupProtocolClient.ConnectAsync(sandbox, 0, "follower");
+        await using var admin = await GroupProtocolClient.ConnectAsync(sandbox, 0, "admin");
+        var joins = await Task.WhenAll(JoinAsync(member, "g", instanceId: "pod-1", topics: "t"), JoinAsync(follower, "g", topics: "t"));
+        var staticJoin = joins[0];
+        var dynamicJoin = joins[1];
+        Assert.Equal(staticJoin.GenerationId, dynamicJoin.GenerationId);
+
+        // Whoever is not the leader parks in SyncGroup; removing it must answer that request.
+        var (parkedClient, parked) = staticJoin.MemberId == staticJoin.Leader ? (follower, dynamicJoin) : (member, staticJoin);
+        var parkedSync = parkedClient.SendAsync(SyncGroup, 3, new SyncGroupRequest("g", parked.GenerationId, parked.MemberId,
+            parked == staticJoin ? "pod-1" : null, null, null, []));
+        await EventuallyAsync(() => Task.FromResult(SyncIsParked(sandbox, parked.MemberId)), TimeSpan.FromSeconds(5), "the SyncGroup to park");
+
+        var leaving = parked == staticJoin
+            ? new LeaveGroupRequestMember("", "pod-1", "admin")
+            : new LeaveGroupRequestMember(parked.MemberId, null, "admin");
+        var left = await admin.SendAsync(LeaveGroup, 5, new LeaveGroupRequest("g", "", [leaving]));
+        Assert.Equal(ErrorCode.None, left.Members.Single().ErrorCode);
+        Assert.Equal(ErrorCode.UnknownMemberId, (await parkedSync.WaitAsync(TimeSpan.FromSeconds(5), Ct)).ErrorCode);
+        Assert.Equal(GroupState.PreparingRebalance, await StateAsync(admin, "g"));
+    }
+
+    private static bool SyncIsParked(SandboxCluster sandbox, string memberId)
+    {
+        lock (sandbox.State.Sync)
+        {
+            return sandbox.State.Groups.Find("g")?.Member(memberId)?.IsAwaitingSync == true;
+        }
+    }
 }
