@@ -13,6 +13,17 @@ public sealed class ApiRegistry
     [
         new ApiVersionsHandler(),
         new MetadataHandler(),
+        new OffsetCommitHandler(),
+        new OffsetFetchHandler(),
+        new FindCoordinatorHandler(),
+        new JoinGroupHandler(),
+        new HeartbeatHandler(),
+        new LeaveGroupHandler(),
+        new SyncGroupHandler(),
+        new DescribeGroupsHandler(),
+        new ListGroupsHandler(),
+        new DeleteGroupsHandler(),
+        new OffsetDeleteHandler(),
     ]);
 
     public IApiHandler? Find(ApiKey key) => _handlers.GetValueOrDefault(key);
