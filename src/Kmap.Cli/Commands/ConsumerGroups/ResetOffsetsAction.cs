@@ -54,7 +54,7 @@ internal static class ResetOffsetsAction
         {
             var requested = offset.o.Requested!.Value;
             var difference = Math.Abs(requested - offset.o.NewOffset);
-            var effect = requested > offset.o.NewOffset ? "not past the log end" : $"{difference} record(s) before the log start are gone";
+            var effect = requested > offset.o.NewOffset ? $"{difference} offset(s) past the log end do not exist yet" : $"{difference} record(s) before the log start are gone";
             await context.Error.WriteLineAsync(
                 $"kmap: {offset.Group} {offset.o.Topic}-{offset.o.Partition}: requested offset {requested} is outside [{offset.o.LogStart}, {offset.o.LogEnd}]; using {offset.o.NewOffset} ({effect})");
         }
