@@ -14,7 +14,6 @@ public sealed class ApiRegistry
         new ProduceHandler(),
         new FetchHandler(),
         new ListOffsetsHandler(),
-        new ApiVersionsHandler(),
         new MetadataHandler(),
         new OffsetCommitHandler(),
         new OffsetFetchHandler(),
@@ -25,8 +24,7 @@ public sealed class ApiRegistry
         new SyncGroupHandler(),
         new DescribeGroupsHandler(),
         new ListGroupsHandler(),
-        new DeleteGroupsHandler(),
-        new OffsetDeleteHandler(),
+        new ApiVersionsHandler(),
         new CreateTopicsHandler(),
         new DeleteTopicsHandler(),
         new DeleteRecordsHandler(),
@@ -35,7 +33,9 @@ public sealed class ApiRegistry
         new AlterConfigsHandler(),
         new DescribeLogDirsHandler(),
         new CreatePartitionsHandler(),
+        new DeleteGroupsHandler(),
         new IncrementalAlterConfigsHandler(),
+        new OffsetDeleteHandler(),
         new DescribeClusterHandler(),
     ]);
 
