@@ -13,6 +13,8 @@ public sealed class ApiRegistry
     [
         new ApiVersionsHandler(),
         new MetadataHandler(),
+        new SaslHandshakeHandler(),
+        new SaslAuthenticateHandler(),
     ]);
 
     public IApiHandler? Find(ApiKey key) => _handlers.GetValueOrDefault(key);

@@ -124,6 +124,12 @@ internal sealed class Connection
             {
                 Enqueue(arrived, response);
             }
+            if (_state.CloseAfterResponse is { } reason)
+            {
+                // The write loop still sends what is queued (the error response), then the connection closes.
+                _cluster.Log($"broker {_broker.Id}: closing connection from {_peer}: {reason}");
+                return;
+            }
         }
     }
 
