@@ -83,7 +83,7 @@ public static class ScramServer
             // Kafka accepts an authorization id only when it is the authenticated user.
             return null;
         }
-        var salt = RandomNumberGenerator.GetBytes(16);
+        var salt = RandomNumberGenerator.GetBytes(24);
         var nonce = clientNonce + Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
         var serverFirst = $"r={nonce},s={Convert.ToBase64String(salt)},i={Iterations}";
         var saltedPassword = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, Iterations, hash, HashSize(hash));
@@ -92,6 +92,10 @@ public static class ScramServer
     }
 
     /// <summary>Checks client-final against the exchange; returns the ServerSignature, or null when the proof is wrong.</summary>
+    /// <remarks>
+    /// The nonce check is Kafka's: the client's nonce must END with the server's combined nonce, because
+    /// librdkafka (at least up to 2.0.x, the one in Debian's kcat) sends its own nonce again in front of it.
+    /// </remarks>
     private static byte[]? ClientFinal(Exchange exchange, string message, HashAlgorithmName hash)
     {
         var proofAt = message.LastIndexOf(",p=", StringComparison.Ordinal);
@@ -104,7 +108,7 @@ public static class ScramServer
         if (attributes is null
             || !attributes.TryGetValue("c", out var binding)
             || !attributes.TryGetValue("r", out var nonce)
-            || nonce != exchange.Nonce
+            || !nonce.EndsWith(exchange.Nonce, StringComparison.Ordinal)
             || binding != Convert.ToBase64String(Encoding.UTF8.GetBytes(exchange.Gs2Header)))
         {
             return null;
