@@ -81,6 +81,7 @@ public sealed class SandboxCluster : IAsyncDisposable
         {
             await listener.DisposeAsync();
         }
+        State.Groups.Dispose();
         _tls?.Dispose();
     }
 }

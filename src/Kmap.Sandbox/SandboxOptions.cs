@@ -1,3 +1,5 @@
+using Kmap.Sandbox.Groups;
+
 namespace Kmap.Sandbox;
 
 /// <summary>How to start a sandbox cluster. The defaults are what tests want: one broker on a free loopback port.</summary>
@@ -38,6 +40,9 @@ public sealed record SandboxOptions
 
     /// <summary>Where the broker logs; stderr in the CLI, the test output in tests.</summary>
     public Action<string>? Log { get; init; }
+
+    /// <summary>Group coordinator settings (rebalance delay, session timeout bounds).</summary>
+    public GroupSettings Groups { get; init; } = new();
 
     public bool UsesSasl => SaslMechanisms.Count > 0;
     public bool UsesTls => TlsCertificateFile is not null && TlsKeyFile is not null;

@@ -13,8 +13,19 @@ public sealed class ApiRegistry
     [
         new ApiVersionsHandler(),
         new MetadataHandler(),
+        new OffsetCommitHandler(),
+        new OffsetFetchHandler(),
+        new FindCoordinatorHandler(),
+        new JoinGroupHandler(),
+        new HeartbeatHandler(),
+        new LeaveGroupHandler(),
+        new SyncGroupHandler(),
+        new DescribeGroupsHandler(),
+        new ListGroupsHandler(),
         new SaslHandshakeHandler(),
         new SaslAuthenticateHandler(),
+        new DeleteGroupsHandler(),
+        new OffsetDeleteHandler(),
     ]);
 
     public IApiHandler? Find(ApiKey key) => _handlers.GetValueOrDefault(key);

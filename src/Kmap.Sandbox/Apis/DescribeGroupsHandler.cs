@@ -1,0 +1,147 @@
+using Kmap.Sandbox.Groups;
+using Kmap.Sandbox.Protocol;
+
+namespace Kmap.Sandbox.Apis;
+
+/// <summary>DescribeGroups v0–5 (throttle from v1, authorized operations from v3, group instance ids from v4, flexible from v5).</summary>
+public sealed record DescribeGroupsRequest(IReadOnlyList<string> Groups, bool IncludeAuthorizedOperations) : IKafkaMessage<DescribeGroupsRequest>
+{
+    public static DescribeGroupsRequest Read(KafkaReader reader, short version)
+    {
+        var groups = reader.Array(r => r.String());
+        var includeOps = version >= 3 && reader.Bool();
+        reader.TaggedFields();
+        return new DescribeGroupsRequest(groups, includeOps);
+    }
+
+    public void Write(KafkaWriter writer, short version)
+    {
+        writer.Array(Groups.ToList(), (w, g) => w.String(g));
+        if (version >= 3)
+        {
+            writer.Bool(IncludeAuthorizedOperations);
+        }
+        writer.TaggedFields();
+    }
+}
+
+public sealed record DescribedGroupMember(string MemberId, string? GroupInstanceId, string ClientId, string ClientHost, byte[] MemberMetadata, byte[] MemberAssignment);
+
+public sealed record DescribedGroup(
+    ErrorCode ErrorCode,
+    string GroupId,
+    string GroupState,
+    string ProtocolType,
+    string ProtocolData,
+    IReadOnlyList<DescribedGroupMember> Members,
+    int AuthorizedOperations);
+
+public sealed record DescribeGroupsResponse(int ThrottleTimeMs, IReadOnlyList<DescribedGroup> Groups) : IKafkaMessage<DescribeGroupsResponse>
+{
+    public static DescribeGroupsResponse Read(KafkaReader reader, short version)
+    {
+        var throttle = version >= 1 ? reader.Int32() : 0;
+        var groups = reader.Array(r =>
+        {
+            var error = (ErrorCode)r.Int16();
+            var groupId = r.String();
+            var state = r.String();
+            var protocolType = r.String();
+            var protocolData = r.String();
+            var members = r.Array(m =>
+            {
+                var memberId = m.String();
+                var instanceId = version >= 4 ? m.NullableString() : null;
+                var member = new DescribedGroupMember(memberId, instanceId, m.String(), m.String(), m.Bytes(), m.Bytes());
+                m.TaggedFields();
+                return member;
+            });
+            var ops = version >= 3 ? r.Int32() : int.MinValue;
+            r.TaggedFields();
+            return new DescribedGroup(error, groupId, state, protocolType, protocolData, members, ops);
+        });
+        reader.TaggedFields();
+        return new DescribeGroupsResponse(throttle, groups);
+    }
+
+    public void Write(KafkaWriter writer, short version)
+    {
+        if (version >= 1)
+        {
+            writer.Int32(ThrottleTimeMs);
+        }
+        writer.Array(Groups.ToList(), (w, g) =>
+        {
+            w.Int16((short)g.ErrorCode);
+            w.String(g.GroupId);
+            w.String(g.GroupState);
+            w.String(g.ProtocolType);
+            w.String(g.ProtocolData);
+            w.Array(g.Members.ToList(), (mw, m) =>
+            {
+                mw.String(m.MemberId);
+                if (version >= 4)
+                {
+                    mw.NullableString(m.GroupInstanceId);
+                }
+                mw.String(m.ClientId);
+                mw.String(m.ClientHost);
+                mw.Bytes(m.MemberMetadata);
+                mw.Bytes(m.MemberAssignment);
+                mw.TaggedFields();
+            });
+            if (version >= 3)
+            {
+                w.Int32(g.AuthorizedOperations);
+            }
+            w.TaggedFields();
+        });
+        writer.TaggedFields();
+    }
+}
+
+/// <summary>
+/// Describes groups as Kafka does: an unknown group is state "Dead" without error; the protocol name and member
+/// metadata only while Stable; assignments always; bytes exactly as the clients sent them.
+/// </summary>
+public sealed class DescribeGroupsHandler : ApiHandler<DescribeGroupsRequest, DescribeGroupsResponse>
+{
+    public override ApiKey Key => ApiKey.DescribeGroups;
+    public override short MinVersion => 0;
+    public override short MaxVersion => 5;
+    public override short FirstFlexibleVersion => 5;
+
+    protected override ValueTask<DescribeGroupsResponse?> HandleAsync(RequestContext context, DescribeGroupsRequest request, CancellationToken cancellationToken)
+    {
+        var coordinator = context.Cluster.Groups;
+        var described = new List<DescribedGroup>(request.Groups.Count);
+        lock (context.Cluster.Sync)
+        {
+            foreach (var groupId in request.Groups)
+            {
+                described.Add(Describe(coordinator, context, groupId));
+            }
+        }
+        return ValueTask.FromResult<DescribeGroupsResponse?>(new DescribeGroupsResponse(0, described));
+    }
+
+    private static DescribedGroup Describe(GroupCoordinator coordinator, RequestContext context, string groupId)
+    {
+        // The sandbox has no ACLs: authorized operations stay "not requested/unknown" (int.MinValue).
+        if (!coordinator.IsCoordinator(context.Broker, groupId))
+        {
+            return new DescribedGroup(ErrorCode.NotCoordinator, groupId, "", "", "", [], int.MinValue);
+        }
+        if (coordinator.Find(groupId) is not { } group)
+        {
+            return new DescribedGroup(ErrorCode.None, groupId, GroupState.Dead.WireName(), "", "", [], int.MinValue);
+        }
+        var stable = group.State == GroupState.Stable;
+        var members = group.Members.Values
+            .Select(m => new DescribedGroupMember(m.MemberId, m.GroupInstanceId, m.ClientId, m.ClientHost,
+                stable ? m.MetadataFor(group.ProtocolName ?? "") : [], m.Assignment))
+            .ToList();
+        return new DescribedGroup(ErrorCode.None, groupId, group.State.WireName(), group.ProtocolType ?? "",
+            stable ? group.ProtocolName ?? "" : "", members, int.MinValue);
+    }
+}

@@ -1,0 +1,24 @@
+namespace Kmap.Sandbox.Groups;
+
+/// <summary>The states of a classic group, as Kafka's ClassicGroupState names them on the wire.</summary>
+public enum GroupState
+{
+    Empty,
+    PreparingRebalance,
+    CompletingRebalance,
+    Stable,
+    Dead,
+}
+
+public static class GroupStateNames
+{
+    /// <summary>The state string Kafka sends in ListGroups and DescribeGroups.</summary>
+    public static string WireName(this GroupState state) => state switch
+    {
+        GroupState.Empty => "Empty",
+        GroupState.PreparingRebalance => "PreparingRebalance",
+        GroupState.CompletingRebalance => "CompletingRebalance",
+        GroupState.Stable => "Stable",
+        _ => "Dead",
+    };
+}
