@@ -11,6 +11,9 @@ public sealed class ApiRegistry
 
     public static ApiRegistry All() => new(
     [
+        new ProduceHandler(),
+        new FetchHandler(),
+        new ListOffsetsHandler(),
         new ApiVersionsHandler(),
         new MetadataHandler(),
         new OffsetCommitHandler(),
@@ -26,6 +29,16 @@ public sealed class ApiRegistry
         new SaslAuthenticateHandler(),
         new DeleteGroupsHandler(),
         new OffsetDeleteHandler(),
+        new CreateTopicsHandler(),
+        new DeleteTopicsHandler(),
+        new DeleteRecordsHandler(),
+        new InitProducerIdHandler(),
+        new DescribeConfigsHandler(),
+        new AlterConfigsHandler(),
+        new DescribeLogDirsHandler(),
+        new CreatePartitionsHandler(),
+        new IncrementalAlterConfigsHandler(),
+        new DescribeClusterHandler(),
     ]);
 
     public IApiHandler? Find(ApiKey key) => _handlers.GetValueOrDefault(key);

@@ -28,6 +28,9 @@ public sealed class ClusterState
     /// <summary>Signalled whenever records are appended, so long-polling fetches wake up instead of sleeping.</summary>
     public LogAppendSignal Appended { get; } = new();
 
+    /// <summary>Producer ids handed out by InitProducerId.</summary>
+    public ProducerIds ProducerIds { get; } = new();
+
     public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
 
     public void Log(string message) => Options.Log?.Invoke(message);

@@ -2,9 +2,10 @@ namespace Kmap.Sandbox.Log;
 
 /// <summary>
 /// One record batch as it sits in the log: the bytes exactly as they will be fetched (base offset
-/// already rewritten), plus what ListOffsets needs without re-parsing them.
+/// already rewritten), plus the offsets and max timestamp that Fetch and ListOffsets search by.
+/// Nothing per record is kept: a timestamp lookup re-reads the one batch it lands in.
 /// </summary>
-public sealed record StoredBatch(long BaseOffset, long LastOffset, long MaxTimestamp, long[] RecordTimestamps, long[] RecordOffsets, byte[] Bytes)
+public sealed record StoredBatch(long BaseOffset, long LastOffset, long MaxTimestamp, byte[] Bytes)
 {
-    public int RecordCount => RecordOffsets.Length;
+    public int RecordCount => (int)(LastOffset - BaseOffset + 1);
 }

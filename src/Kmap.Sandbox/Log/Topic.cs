@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Kmap.Sandbox.Log;
 
 /// <summary>A topic: its id, partitions and the configs set on it (overrides of the broker defaults).</summary>
@@ -16,4 +18,14 @@ public sealed class Topic
     public List<PartitionLog> Partitions { get; } = [];
     public Dictionary<string, string> Configs { get; } = new(StringComparer.Ordinal);
     public bool IsInternal => Name.StartsWith("__", StringComparison.Ordinal);
+
+    /// <summary>The effective value of a config: the override if set, else Kafka's default.</summary>
+    public string? ConfigValue(string name) => Configs.TryGetValue(name, out var value) ? value : TopicConfigs.Find(name)?.DefaultValue;
+
+    /// <summary>message.timestamp.type=LogAppendTime: the broker stamps batches with its own clock.</summary>
+    public bool UsesLogAppendTime => ConfigValue(TopicConfigs.MessageTimestampType) == "LogAppendTime";
+
+    /// <summary>max.message.bytes: the largest record batch the topic accepts.</summary>
+    public int MaxMessageBytes =>
+        int.TryParse(ConfigValue(TopicConfigs.MaxMessageBytes), NumberStyles.Integer, CultureInfo.InvariantCulture, out var bytes) ? bytes : 1048588;
 }
