@@ -23,7 +23,7 @@ public class ConfluentTests
         Assert.Equal(
             sandbox.State.Brokers.Select(b => (b.Id, b.Port)).OrderBy(b => b.Id),
             metadata.Brokers.Select(b => (b.BrokerId, b.Port)).OrderBy(b => b.BrokerId));
-        Assert.Contains(metadata.Brokers, b => b.BrokerId == metadata.OriginatingBrokerId);
+        Assert.All(metadata.Brokers, b => Assert.Equal(sandbox.Options.Host, b.Host));
     });
 
     [Fact]
