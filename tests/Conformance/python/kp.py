@@ -13,6 +13,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 import time
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
@@ -53,7 +54,7 @@ def consumer(args, group=None, **extra):
     config = security(args)
     config.update(client_id="kp-consumer", group_id=group, auto_offset_reset="earliest",
                   enable_auto_commit=False, session_timeout_ms=10000, heartbeat_interval_ms=500,
-                  max_poll_interval_ms=30000)
+                  max_poll_interval_ms=30000, request_timeout_ms=15000)
     config.update(extra)
     return KafkaConsumer(**config)
 
@@ -127,34 +128,70 @@ def cmd_consume(args):
     return {"records": [record_json(r) for r in sorted(seen, key=lambda r: (r.partition, r.offset))]}
 
 
+class Member(threading.Thread):
+    """One group member polling in its own thread: a JoinGroup blocks its caller until every member has
+    rejoined, so two members polled from one thread would wait on each other."""
+
+    def __init__(self, args, name):
+        super().__init__(daemon=True)
+        self.consumer = consumer(args, args.group, client_id=name)
+        self.consumer.subscribe([args.topic])
+        self.lock = threading.Lock()
+        self.seen = set()
+        self.assignment = []
+        self.stop = threading.Event()
+        self.failure = None
+
+    def run(self):
+        try:
+            while not self.stop.is_set():
+                batch = self.consumer.poll(timeout_ms=100)
+                with self.lock:
+                    for records in batch.values():
+                        self.seen.update("%d:%d" % (r.partition, r.offset) for r in records)
+                    self.assignment = sorted(tp.partition for tp in self.consumer.assignment())
+        except Exception as e:  # reported by the main thread
+            self.failure = e
+
+    def snapshot(self):
+        if self.failure is not None:
+            raise self.failure
+        with self.lock:
+            return list(self.assignment), set(self.seen)
+
+
+def wait_for(condition, what, deadline):
+    while not condition():
+        if time.time() > deadline:
+            raise TimeoutError("timed out waiting for " + what)
+        time.sleep(0.05)
+
+
 def cmd_group_consume(args):
     """Two members of one group: the second joining rebalances the first; both consume, then commit."""
-    deadline = time.time() + 30
-    seen = []
-    first = consumer(args, args.group, client_id="kp-first")
-    first.subscribe([args.topic])
-    poll_until([first], lambda: len(first.assignment()) == args.partitions, "the first member's assignment", deadline, seen)
-    alone = sorted(tp.partition for tp in first.assignment())
-    second = consumer(args, args.group, client_id="kp-second")
-    second.subscribe([args.topic])
+    deadline = time.time() + 35
+    first = Member(args, "kp-first")
+    first.start()
+    wait_for(lambda: len(first.snapshot()[0]) == args.partitions, "the first member's assignment", deadline)
+    alone = first.snapshot()[0]
+    second = Member(args, "kp-second")
+    second.start()
     half = args.partitions // 2
-    poll_until([first, second], lambda: len(first.assignment()) == half and len(second.assignment()) == half,
-               "the rebalance to split the partitions", deadline, seen)
-    poll_until([first, second], lambda: len({(r.partition, r.offset) for r in seen}) >= args.count,
-               "%d records" % args.count, deadline, seen)
-    first.commit()
-    second.commit()
+    wait_for(lambda: len(first.snapshot()[0]) == half and len(second.snapshot()[0]) == half,
+             "the rebalance to split the partitions", deadline)
+    wait_for(lambda: len(first.snapshot()[1] | second.snapshot()[1]) >= args.count, "%d records" % args.count, deadline)
+    for m in (first, second):
+        m.stop.set()
+        m.join(10)
     committed = {}
-    for c in (first, second):
-        for tp in c.assignment():
-            committed[str(tp.partition)] = c.committed(tp)
-    result = {"alone": alone,
-              "first": sorted(tp.partition for tp in first.assignment()),
-              "second": sorted(tp.partition for tp in second.assignment()),
-              "records": sorted({"%d:%d" % (r.partition, r.offset) for r in seen}),
-              "committed": committed}
-    first.close(autocommit=False)
-    second.close(autocommit=False)
+    for m in (first, second):
+        m.consumer.commit()
+        for tp in m.consumer.assignment():
+            committed[str(tp.partition)] = m.consumer.committed(tp)
+    result = {"alone": alone, "first": first.snapshot()[0], "second": second.snapshot()[0],
+              "records": sorted(first.snapshot()[1] | second.snapshot()[1]), "committed": committed}
+    first.consumer.close(autocommit=False)
+    second.consumer.close(autocommit=False)
     return result
 
 
@@ -213,7 +250,8 @@ def cmd_delete_group(args):
     a = admin(args)
     results = a.delete_consumer_groups([args.group])
     a.close()
-    return {"results": [[group, type(error).__name__] for group, error in results]}
+    # kafka-python returns the error class (kafka.errors.NoError on success), not an instance.
+    return {"results": [[group, getattr(error, "__name__", type(error).__name__)] for group, error in results]}
 
 
 COMMANDS = {
