@@ -31,6 +31,10 @@ public static class SampleRecords
         return list;
     }
 
+    /// <summary>The samples with each record's headers grouped by key (first appearance order), as kafkajs sends them.</summary>
+    public static List<Sample> GroupHeadersByKey(IEnumerable<Sample> samples) =>
+        samples.Select(s => s with { Headers = s.Headers.GroupBy(h => h.Key).SelectMany(g => g).ToList() }).ToList();
+
     public static string ToJson(IEnumerable<Sample> samples)
     {
         var array = new JsonArray();

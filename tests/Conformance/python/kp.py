@@ -138,6 +138,7 @@ class Member(threading.Thread):
         self.consumer.subscribe([args.topic])
         self.lock = threading.Lock()
         self.seen = set()
+        self.positions = {}
         self.assignment = []
         self.stop = threading.Event()
         self.failure = None
@@ -149,6 +150,8 @@ class Member(threading.Thread):
                 with self.lock:
                     for records in batch.values():
                         self.seen.update("%d:%d" % (r.partition, r.offset) for r in records)
+                        for r in records:
+                            self.positions[r.partition] = r.offset + 1
                     self.assignment = sorted(tp.partition for tp in self.consumer.assignment())
         except Exception as e:  # reported by the main thread
             self.failure = e
@@ -179,7 +182,14 @@ def cmd_group_consume(args):
     half = args.partitions // 2
     wait_for(lambda: len(first.snapshot()[0]) == half and len(second.snapshot()[0]) == half,
              "the rebalance to split the partitions", deadline)
-    wait_for(lambda: len(first.snapshot()[1] | second.snapshot()[1]) >= args.count, "%d records" % args.count, deadline)
+    # Every member must read its own partitions to the end (the test writes count/partitions records to each).
+    per_partition = args.count // args.partitions
+
+    def at_end(m):
+        with m.lock:
+            return all(m.positions.get(p) == per_partition for p in m.assignment)
+    wait_for(lambda: len(first.snapshot()[1] | second.snapshot()[1]) >= args.count and at_end(first) and at_end(second),
+             "%d records, each member at the end of its partitions" % args.count, deadline)
     for m in (first, second):
         m.stop.set()
         m.join(10)
