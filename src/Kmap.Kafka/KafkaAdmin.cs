@@ -24,7 +24,25 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IDisposable
         bootstrap = settings.BootstrapServers;
         this.timeout = timeout ?? TimeSpan.FromSeconds(30);
         var config = KafkaClientConfig.ForAdmin(settings);
-        admin = new AdminClientBuilder(config)
+        admin = Build(config, log);
+    }
+
+    private static IAdminClient Build(AdminClientConfig config, Action<string>? log)
+    {
+        try
+        {
+            return BuildClient(config, log);
+        }
+        catch (Exception e) when (e is InvalidOperationException or KafkaException or ArgumentException)
+        {
+            // librdkafka checks certificates, keys and settings here: say which setting is wrong.
+            throw new ClusterException($"cannot set up the Kafka client: {e.Message} (check the TLS files: PEM certificate, key and CA)", e);
+        }
+    }
+
+    private static IAdminClient BuildClient(AdminClientConfig config, Action<string>? log)
+    {
+        return new AdminClientBuilder(config)
             .SetLogHandler((_, message) =>
             {
                 // librdkafka's own chatter only matters when something is wrong.

@@ -126,7 +126,17 @@ public static class ConsumerGroupsCommand
             return await UsageAsync(context, e.Message);
         }
         var timeout = parse.GetValue(o.Timeout) is { } ms ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
-        using var admin = new KafkaAdmin(settings, timeout, m => context.Error.WriteLine($"kmap: {m}"));
+        KafkaAdmin admin;
+        try
+        {
+            admin = new KafkaAdmin(settings, timeout, m => context.Error.WriteLine($"kmap: {m}"));
+        }
+        catch (ClusterException e)
+        {
+            await context.Out.WriteLineAsync($"\nError: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        using var client = admin;
         try
         {
             return action == o.List ? await ListGroupsAction.RunAsync(request, admin, context, cancellationToken)

@@ -55,7 +55,17 @@ internal static class CompatMode
             return await UsageErrorAsync(context, e.Message);
         }
 
-        using var admin = new KafkaAdmin(settings, log: m => context.Error.WriteLine($"kmap: {m}"));
+        KafkaAdmin admin;
+        try
+        {
+            admin = new KafkaAdmin(settings, log: m => context.Error.WriteLine($"kmap: {m}"));
+        }
+        catch (ClusterException e)
+        {
+            await context.Error.WriteLineAsync($"kmap: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        using var client = admin;
         var service = new OffsetBackupService(admin, context.Time);
         BackupResult result;
         try

@@ -25,7 +25,7 @@ public class QuickStartTests
         File.WriteAllText(Path.Combine(home, "canary"), "x");
         var work = Directory.CreateDirectory(dir.File("work")).FullName;
 
-        var backup = await KmapProcess.RunAsync(work, null,
+        var backup = await KmapBinary.RunAsync(work, null,
             "-brokers", source.BootstrapServers, "-save-offsets", "consumer-offsets.json", "-restore-offsets-script", "restore-offsets.sh");
 
         Assert.True(backup.ExitCode == 0, backup.ToString());

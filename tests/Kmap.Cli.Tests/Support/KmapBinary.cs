@@ -1,7 +1,7 @@
 namespace Kmap.Cli.Tests.Support;
 
 /// <summary>The real kmap executable built beside the tests, run as a separate process like a user would.</summary>
-public static class KmapProcess
+public static class KmapBinary
 {
     public static string Path => System.IO.Path.Combine(AppContext.BaseDirectory, "kmap");
 
