@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using Kmap.Core.Config;
-using KafkaSecurityProtocol = Confluent.Kafka.SecurityProtocol;
 using CoreProtocol = Kmap.Core.Config.SecurityProtocol;
+using KafkaSecurityProtocol = Confluent.Kafka.SecurityProtocol;
 
 namespace Kmap.Kafka;
 

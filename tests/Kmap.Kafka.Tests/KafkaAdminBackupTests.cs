@@ -4,8 +4,8 @@ using Confluent.Kafka.Admin;
 using Kmap.Core.Backup;
 using Kmap.Core.Config;
 using Kmap.Core.Model;
-using TopicPartition = Confluent.Kafka.TopicPartition;
 using Kmap.Sandbox;
+using TopicPartition = Confluent.Kafka.TopicPartition;
 
 namespace Kmap.Kafka.Tests;
 

@@ -41,7 +41,8 @@ public static class Samples
                 new BackedUpOffset("orders", 1, 67890) { LeaderEpoch = 3, LogStartOffset = 0, LogEndOffset = 70000 },
                 new BackedUpOffset("orders", 0, 12345) { LogStartOffset = 100, LogEndOffset = 12345 },
             ], GuideTime) { State = GroupState.Empty },
-        ]) { ClusterId = "abc" };
+        ])
+        { ClusterId = "abc" };
 
     public static string GuideBackupJson() => OffsetBackupJson.Serialize(GuideBackup());
 }
