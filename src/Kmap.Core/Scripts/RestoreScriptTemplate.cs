@@ -202,7 +202,8 @@ main() {
   fi
   printf 'Restoring %d consumer group(s) on %s with %s (%s)\n' "$total" "$BOOTSTRAP_SERVERS" "${tool[*]}" "$reset_mode"
 
-  # One call per group, so one refusal does not stop the others.
+  # One call per group, so one refusal does not stop the others. (A batch mode would write one
+  # group,topic,partition,offset CSV from the same data and make a single call with several --group.)
   local i=0 restored=0 group csv output rc
   local failed=()
   for index in "${to_run[@]}"; do

@@ -46,6 +46,35 @@ public class QuickStartTests
         Assert.Equal(new Dictionary<string, long?> { ["orders:0"] = null, ["orders:1"] = 3 }, hostile);
     }
 
+    [Fact]
+    public async Task A_group_with_live_members_is_warned_about_at_backup_and_reported_failed_by_the_script()
+    {
+        await using var cluster = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 1 }, cancellationToken: TestContext.Current.CancellationToken);
+        await KafkaPython.ProduceAsync(cluster.BootstrapServers, "orders", 1, 5);
+        await KafkaPython.CommitAsync(cluster.BootstrapServers, "idle", ("orders", 0, 2));
+        await KafkaPython.CommitAsync(cluster.BootstrapServers, "busy", ("orders", 0, 4));
+        await using var member = new KcatConsumer(cluster.BootstrapServers, "busy", "orders");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!(await CliRun.RunAsync("consumer-groups", "--bootstrap-server", cluster.BootstrapServers, "--list", "--state", "Stable")).Stdout.Contains("busy", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the kcat member never joined");
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+        using var dir = new TempDirectory();
+
+        var backup = await KmapBinary.RunAsync(dir.Path, null, "-brokers", cluster.BootstrapServers, "-restore-offsets-script", "restore.sh");
+        var restore = await ProcessRunner.RunAsync("bash", ["./restore.sh"], workingDirectory: dir.Path,
+            environment: new Dictionary<string, string?> { ["KAFKA_CONSUMER_GROUPS"] = null, ["BOOTSTRAP_SERVERS"] = null });
+
+        Assert.True(backup.ExitCode == 0, backup.ToString());
+        Assert.Contains("busy (Stable, 1 member(s))", backup.Stderr, StringComparison.Ordinal);
+        Assert.Equal(["restore.sh"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+        Assert.Equal(3, restore.ExitCode);
+        Assert.Contains("Error: Assignments can only be reset if the group 'busy' is inactive, but the current state is Stable.", restore.Stdout, StringComparison.Ordinal);
+        Assert.Contains("1 of 2 group(s) restored, 1 failed", restore.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Failed groups:\n  busy\n", restore.Stdout, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("-output", "json")]
     [InlineData("-html", "report.html")]
