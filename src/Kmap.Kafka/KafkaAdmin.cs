@@ -142,9 +142,17 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IDisposable
         {
             throw Wrap(e, $"read the committed offsets of group '{group}'");
         }
-        return results
-            .SelectMany(r => r.Partitions)
-            .Where(p => !p.Error.IsError && p.Offset.Value >= 0)
+        var partitions = results.SelectMany(r => r.Partitions).ToList();
+        var errors = partitions.Where(p => p.Error.IsError).ToList();
+        if (errors.Count > 0)
+        {
+            // A partial answer must not become a partial backup without anyone noticing.
+            throw new ClusterException($"cannot read every committed offset of group '{group}' on {bootstrap}: "
+                + string.Join("; ", errors.Select(e => $"{e.Topic}-{e.Partition.Value}: {e.Error.Reason}")));
+        }
+        // Offset -1 (Offset.Unset) means "nothing committed": absence, not a position.
+        return partitions
+            .Where(p => p.Offset.Value >= 0)
             .Select(p => new CommittedOffset(p.Topic, p.Partition.Value, p.Offset.Value) { LeaderEpoch = p.LeaderEpoch is >= 0 ? p.LeaderEpoch : null })
             .ToList();
     }
