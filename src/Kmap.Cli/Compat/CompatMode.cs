@@ -14,7 +14,7 @@ internal static class CompatMode
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken cancellationToken)
     {
-        var parsed = GoFlagParser.Parse(args, CompatFlags.All);
+        var parsed = CompatCommandLine.Parse(args);
         if (parsed.Error is not null)
         {
             return await UsageErrorAsync(context, parsed.Error);
@@ -28,10 +28,6 @@ internal static class CompatMode
         {
             await context.Out.WriteLineAsync($"kmap {KmapApp.Version}");
             return ExitCodes.Success;
-        }
-        if (parsed.Positional.Count > 0)
-        {
-            return await UsageErrorAsync(context, $"unexpected argument '{parsed.Positional[0]}' (flags start with '-'; sub-commands come first)");
         }
         var unsupported = CompatFlags.All.Where(f => f.NotYetSupported && parsed.IsSet(f.Name)).Select(f => "-" + f.Name).ToList();
         if (unsupported.Count > 0)
@@ -95,7 +91,7 @@ internal static class CompatMode
         return result.IsComplete ? ExitCodes.Success : ExitCodes.Partial;
     }
 
-    private static AuthFlags ReadAuthFlags(GoFlagParseResult parsed) => new()
+    private static AuthFlags ReadAuthFlags(CompatParseResult parsed) => new()
     {
         BootstrapServers = parsed.Get(CompatFlags.Brokers),
         SecurityProtocol = parsed.Get(CompatFlags.SecurityProtocol),

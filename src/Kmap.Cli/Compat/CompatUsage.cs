@@ -20,7 +20,7 @@ internal static class CompatUsage
             """);
         foreach (var flag in CompatFlags.All.Where(f => !f.NotYetSupported))
         {
-            text.Append(GoFlagParser.Describe(flag)).Append('\n');
+            text.Append(CompatCommandLine.Describe(flag)).Append('\n');
         }
         text.Append("""
 
