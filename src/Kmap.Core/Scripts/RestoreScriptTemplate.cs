@@ -18,6 +18,9 @@ internal static class RestoreScriptTemplate
 #
 # Every group name, topic and offset is data in the block at the end of this file (a here-document
 # with a quoted delimiter): nothing that came from the cluster is ever run as shell code.
+
+# Run by `sh restore-offsets.sh`? This script needs bash (arrays): start it again with bash.
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -uo pipefail
 
 # ---- Settings -------------------------------------------------------------------------------
@@ -184,9 +187,9 @@ main() {
 
   # The one line that writes offsets; make it --dry-run to turn every run into a preview.
   local reset_mode=--execute
-  if [ "$DRY_RUN" = 1 ]; then
-    reset_mode=--dry-run
-  fi
+  case "$DRY_RUN" in
+    1 | true | yes) reset_mode=--dry-run ;;
+  esac
 
   find_reset_tool
   read_command_config

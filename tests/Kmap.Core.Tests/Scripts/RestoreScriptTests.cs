@@ -153,6 +153,19 @@ public class RestoreScriptTests
     }
 
     [Fact]
+    public async Task Started_with_sh_it_runs_itself_again_with_bash()
+    {
+        using var f = new Fixture(TwoGroups());
+        var env = f.Tool.Environment(f.Home);
+        env["DRY_RUN"] = "yes";
+
+        var result = await ProcessRunner.RunAsync("sh", [f.Script], environment: env, workingDirectory: f.Dir.Path);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.All(f.Tool.Calls(), c => Assert.Equal("--dry-run", c.Args[^1]));
+    }
+
+    [Fact]
     public async Task Group_option_restores_a_subset_and_an_unknown_name_is_a_usage_error()
     {
         using var f = new Fixture(TwoGroups());
