@@ -182,11 +182,15 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IDisposable
     private async Task<Dictionary<CoreTopicPartition, long?>> ListOffsetsAsync(IReadOnlyCollection<CoreTopicPartition> partitions, OffsetSpec spec, string what)
     {
         var result = new Dictionary<CoreTopicPartition, long?>();
-        if (partitions.Count == 0)
+        // librdkafka fails the whole ListOffsets call when one topic is unknown: ask only for partitions that exist,
+        // so the caller can name the missing ones.
+        var topics = await ListTopicsAsync(CancellationToken.None);
+        var existing = partitions.Where(p => topics.TryGetValue(p.Topic, out var count) && p.Partition < count).ToList();
+        if (existing.Count == 0)
         {
             return result;
         }
-        var request = partitions.Select(p => new TopicPartitionOffsetSpec { TopicPartition = new KafkaTopicPartition(p.Topic, p.Partition), OffsetSpec = spec }).ToList();
+        var request = existing.Select(p => new TopicPartitionOffsetSpec { TopicPartition = new KafkaTopicPartition(p.Topic, p.Partition), OffsetSpec = spec }).ToList();
         List<ListOffsetsResultInfo> infos;
         try
         {

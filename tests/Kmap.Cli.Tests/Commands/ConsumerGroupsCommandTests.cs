@@ -92,6 +92,22 @@ public class ConsumerGroupsCommandTests
         Assert.DoesNotContain("a", listAfter.Stdout.Split('\n'));
     }
 
+    [Fact]
+    public async Task A_csv_naming_a_missing_topic_fails_that_group_with_a_message_naming_the_partition()
+    {
+        await using var sandbox = await StartAsync();
+        using var dir = new TempDirectory();
+        var csv = dir.File("offsets.csv");
+        File.WriteAllText(csv, "orders,0,1\nnosuch,0,5\n");
+
+        var result = await CliRun.RunAsync("consumer-groups", "--bootstrap-server", sandbox.BootstrapServers, "--group", "g",
+            "--reset-offsets", "--from-file", csv, "--execute");
+
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Contains("Error: Partitions nosuch-0 of group 'g' do not exist on the cluster", result.Stdout, StringComparison.Ordinal);
+        Assert.Null((await KafkaPython.CommittedAsync(sandbox.BootstrapServers, "g", "orders:0"))["orders:0"]);
+    }
+
     [Theory]
     [InlineData("--list", "--describe")]
     [InlineData("--reset-offsets", "--group", "g", "--to-earliest")]
