@@ -27,8 +27,12 @@ public static class KmapApp
         var root = new RootCommand("""
             kmap — map Kafka clusters, back up and restore consumer-group offsets.
 
-            The Go tool's one-shot mode is kept: `kmap -brokers B -save-offsets F -restore-offsets-script S`
-            (run `kmap -help` for its flags).
+            The Go tool's one-shot mode is kept (run `kmap -help` for its flags):
+              # back up every group's committed offsets and write a restore script
+              kmap -brokers localhost:9092 -save-offsets consumer-offsets.json -restore-offsets-script restore-offsets.sh
+              # restore them on another cluster, previewing first
+              DRY_RUN=1 BOOTSTRAP_SERVERS=target:9092 ./restore-offsets.sh
+              BOOTSTRAP_SERVERS=target:9092 ./restore-offsets.sh
 
             Exit status: 0 success, 1 failure, 2 usage error, 3 partial success.
             """)
