@@ -7,6 +7,7 @@ return which switch
 {
     "sandbox" => await SandboxBenchmark.RunAsync(),
     "backup" => await BackupBenchmark.RunAsync(rest),
+    "probe" => await BackupProbe.RunAsync(args.Skip(1).ToList()),
     "all" => Math.Max(await BackupBenchmark.RunAsync(rest), await SandboxBenchmark.RunAsync()),
     _ => Usage(which),
 };

@@ -177,6 +177,8 @@ internal sealed class MultiGroupOffsetFetch(string bootstrapServers, TimeSpan ti
     {
         reader.Int32(); // throttle
         var answered = 0;
+        // One string per topic name, not per partition: 200,000 offsets name only a few topics.
+        var topicNames = new Dictionary<string, string>(StringComparer.Ordinal);
         var groupCount = reader.CompactArrayLength();
         for (var g = 0; g < groupCount; g++)
         {
@@ -186,7 +188,11 @@ internal sealed class MultiGroupOffsetFetch(string bootstrapServers, TimeSpan ti
             var topicCount = reader.CompactArrayLength();
             for (var t = 0; t < topicCount; t++)
             {
-                var topic = reader.CompactString();
+                var decoded = reader.CompactString();
+                if (!topicNames.TryGetValue(decoded, out var topic))
+                {
+                    topicNames[decoded] = topic = decoded;
+                }
                 var partitionCount = reader.CompactArrayLength();
                 for (var p = 0; p < partitionCount; p++)
                 {
