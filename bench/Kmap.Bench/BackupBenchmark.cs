@@ -48,6 +48,10 @@ internal static class BackupBenchmark
             rows.Add(Row(cluster, TimeSpan.FromMilliseconds(2), kmap, kmap, Check(met, "≤ 5 s")));
         }
 
+        var restore = args.Contains("--no-restore") ? (Exit: 0, Rows: new List<string[]>()) : await RestoreBenchmark.RunAsync(args);
+        rows.AddRange(restore.Rows);
+        missed |= restore.Exit != 0;
+
         Table.Print(["client", "groups", "partitions", "latency", "wall", "round trips", "peak RSS", "kmap/this", "target"], rows);
         return missed ? 1 : 0;
     }
