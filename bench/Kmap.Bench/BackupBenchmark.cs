@@ -71,7 +71,7 @@ internal static class BackupBenchmark
 
     private static string Check(bool met, string target) => met ? $"met ({target})" : $"MISSED ({target})";
 
-    private static async Task<BackupRun> RunKmapAsync(BenchCluster cluster)
+    public static async Task<BackupRun> RunKmapAsync(BenchCluster cluster)
     {
         var output = Path.Combine(Path.GetTempPath(), $"kmap-bench-{Guid.NewGuid():N}.json");
         return await MeasureProcessAsync(cluster, "kmap", BenchPaths.Kmap, ["-brokers", cluster.BootstrapServers, "-save-offsets", output], output);
@@ -141,7 +141,7 @@ internal static class BackupBenchmark
     /// The Go tool's algorithm, reproduced: list groups on every broker, then for each group in turn
     /// find its coordinator and fetch its offsets — two round trips per group, one at a time.
     /// </summary>
-    private static async Task<BackupRun> RunGoAlgorithmAsync(BenchCluster cluster)
+    public static async Task<BackupRun> RunGoAlgorithmAsync(BenchCluster cluster)
     {
         Console.Error.WriteLine($"bench: Go algorithm: backup of {cluster.Groups:N0} groups...");
         var before = cluster.Sandbox.State.Requests.Total;

@@ -7,6 +7,7 @@ return which switch
 {
     "sandbox" => await SandboxBenchmark.RunAsync(),
     "backup" => await BackupBenchmark.RunAsync(rest),
+    "sweep" => await SweepBenchmark.RunAsync(),
     "probe" => await BackupProbe.RunAsync(args.Skip(1).ToList()),
     "all" => Math.Max(await BackupBenchmark.RunAsync(rest), await SandboxBenchmark.RunAsync()),
     _ => Usage(which),
@@ -14,6 +15,6 @@ return which switch
 
 static int Usage(string which)
 {
-    Console.Error.WriteLine($"unknown benchmark '{which}'; known: all, backup, sandbox");
+    Console.Error.WriteLine($"unknown benchmark '{which}'; known: all, backup, sweep, sandbox, probe");
     return 2;
 }
