@@ -15,6 +15,7 @@ internal sealed class ConnectionFaults(FaultInjector injector, ClusterState clus
     /// </summary>
     public async ValueTask<InjectedAnswer?> BeforeHandleAsync(RequestHeader header, IApiHandler handler, KafkaReader body, CancellationToken cancellationToken)
     {
+        injector.Counters.CountRequest(header.ApiKey);
         var spec = injector.Spec;
         if (spec.AffectsNoRequest)
         {
