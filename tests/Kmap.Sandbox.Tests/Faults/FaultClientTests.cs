@@ -3,9 +3,9 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Kmap.Sandbox.Faults;
 using Kmap.Sandbox.Groups;
-using ApiKey = Kmap.Sandbox.Protocol.ApiKey;
 using Kmap.Sandbox.Tests.Support;
 using static Kmap.Sandbox.Tests.Groups.GroupTestSupport;
+using ApiKey = Kmap.Sandbox.Protocol.ApiKey;
 
 namespace Kmap.Sandbox.Tests.Faults;
 
