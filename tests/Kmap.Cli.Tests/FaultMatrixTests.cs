@@ -271,7 +271,7 @@ public class FaultMatrixTests(ITestOutputHelper output)
             var topic = target.State.CreateTopic("orders", Partitions, 1);
             foreach (var partition in topic.Partitions)
             {
-                // Offsets up to 3,002 must be inside the log for a reset to accept them.
+                // Offsets up to 3,003 must be inside the log for a reset to accept them.
                 partition.HighWatermark = 10_000;
             }
         }
