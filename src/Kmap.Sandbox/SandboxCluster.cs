@@ -3,6 +3,7 @@ using Kmap.Sandbox.Apis;
 using Kmap.Sandbox.Cluster;
 using Kmap.Sandbox.Network;
 using Kmap.Sandbox.Security;
+using Kmap.Sandbox.Storage;
 
 namespace Kmap.Sandbox;
 
@@ -14,6 +15,7 @@ public sealed class SandboxCluster : IAsyncDisposable
 {
     private readonly List<BrokerListener> _listeners = [];
     private readonly TlsServer? _tls;
+    private DataDirectory? _dataDirectory;
 
     private SandboxCluster(SandboxOptions options, TimeProvider time)
     {
@@ -67,6 +69,10 @@ public sealed class SandboxCluster : IAsyncDisposable
             listener.Broker = broker;
             State.Brokers.Add(broker);
         }
+        if (options.DataDirectory is not null)
+        {
+            _dataDirectory = DataDirectory.Open(State, options.DataDirectory);
+        }
         foreach (var listener in _listeners)
         {
             listener.StartAccepting();
@@ -80,6 +86,10 @@ public sealed class SandboxCluster : IAsyncDisposable
         foreach (var listener in _listeners)
         {
             await listener.DisposeAsync();
+        }
+        if (_dataDirectory is not null)
+        {
+            await _dataDirectory.DisposeAsync();
         }
         State.Groups.Dispose();
         _tls?.Dispose();

@@ -46,10 +46,17 @@ public class AdminApiTests
         await using var sandbox = await SandboxCluster.StartAsync();
         using var admin = KafkaClients.Admin(sandbox);
         await admin.CreateTopicsAsync([new TopicSpecification { Name = "doomed", NumPartitions = 2, ReplicationFactor = 1 }]);
+        await admin.CreateTopicsAsync([new TopicSpecification { Name = "kept", NumPartitions = 1, ReplicationFactor = 1 }]);
+        using (var consumer = KafkaClients.Consumer(sandbox, c => c.GroupId = "watcher"))
+        {
+            consumer.Commit([new TopicPartitionOffset("doomed", 1, 5), new TopicPartitionOffset("kept", 0, 3)]);
+        }
         await admin.DeleteTopicsAsync(["doomed"]);
         lock (sandbox.State.Sync)
         {
             Assert.False(sandbox.State.Topics.ContainsKey("doomed"));
+            // Committed offsets of a deleted topic go with it; other topics' stay.
+            Assert.Equal(["kept"], sandbox.State.Groups.Find("watcher")!.Offsets.Keys);
         }
         var e = await Assert.ThrowsAsync<DeleteTopicsException>(() => admin.DeleteTopicsAsync(["never-was"]));
         Assert.Equal(ErrorCode.UnknownTopicOrPart, Assert.Single(e.Results).Error.Code);

@@ -181,4 +181,42 @@ public class ProduceFetchTests
         Assert.All(received, r => Assert.Equal((byte)r.Partition.Value, r.Message.Value[0]));
         Assert.Equal(6, received.Count);
     }
+
+    [Fact]
+    public async Task Produced_records_survive_a_restart_with_a_data_directory()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "kmap-log-datadir-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var options = new SandboxOptions { DataDirectory = directory };
+            await using (var first = await SandboxCluster.StartAsync(options))
+            {
+                await CreateTopicAsync(first, "kept", 1);
+                using var producer = KafkaClients.Producer(first);
+                for (var i = 0; i < 5; i++)
+                {
+                    await producer.ProduceAsync("kept", new Message<byte[], byte[]> { Key = [(byte)i], Value = [(byte)(10 + i)] });
+                }
+                using var admin = KafkaClients.Admin(first);
+                await admin.DeleteRecordsAsync([new TopicPartitionOffset("kept", 0, 2)]);
+            }
+
+            await using var second = await SandboxCluster.StartAsync(options);
+            using var consumer = KafkaClients.Consumer(second);
+            var marks = consumer.QueryWatermarkOffsets(new TopicPartition("kept", 0), TimeSpan.FromSeconds(10));
+            Assert.Equal((2L, 5L), (marks.Low.Value, marks.High.Value));
+            consumer.Assign(new TopicPartitionOffset("kept", 0, Offset.Beginning));
+            var received = KafkaClients.ConsumeAll(consumer, 3, Deadline);
+            Assert.Equal([12, 13, 14], received.Select(r => (int)r.Message.Value[0]));
+            using var producer2 = KafkaClients.Producer(second);
+            Assert.Equal(5, (await producer2.ProduceAsync("kept", new Message<byte[], byte[]> { Value = [0] })).Offset.Value);
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
 }

@@ -94,7 +94,7 @@ public static class SandboxCommand
         {
             cluster = await SandboxCluster.StartAsync(options, cancellationToken: stop.Token);
         }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or ArgumentException or System.Security.Cryptography.CryptographicException)
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or ArgumentException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException or System.Security.Cryptography.CryptographicException)
         {
             await Console.Error.WriteLineAsync($"kmap sandbox: cannot start: {e.Message}");
             return ExitCodes.Failure;

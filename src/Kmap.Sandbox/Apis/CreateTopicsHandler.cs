@@ -251,6 +251,7 @@ public sealed class CreateTopicsHandler : ApiHandler<CreateTopicsRequest, Create
                 }
             }
             topicId = topic.TopicId;
+            cluster.MarkChanged();
             cluster.Log($"created topic '{wanted.Name}' with {partitions} partition(s), replication factor {replicationFactor}");
         }
         var described = TopicConfigs.All.Select(d => configs.TryGetValue(d.Name, out var value)

@@ -133,6 +133,7 @@ public sealed class DeleteRecordsHandler : ApiHandler<DeleteRecordsRequest, Dele
                             continue;
                         }
                         log.DeleteRecordsBefore(offset);
+                        cluster.MarkChanged();
                         partitions.Add(new(partition.PartitionIndex, log.LogStartOffset, ErrorCode.None));
                     }
                 }

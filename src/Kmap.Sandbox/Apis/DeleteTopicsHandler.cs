@@ -96,7 +96,10 @@ public sealed record DeleteTopicsResponse(int ThrottleTimeMs, IReadOnlyList<Dele
 
 public sealed record DeletableTopicResult(string? Name, Guid TopicId, ErrorCode ErrorCode, string? ErrorMessage);
 
-/// <summary>Deletes topics and their logs at once (Kafka deletes asynchronously; the sandbox has nothing to wait for).</summary>
+/// <summary>
+/// Deletes topics, their logs and the offsets groups committed for them, at once (Kafka deletes
+/// asynchronously; the sandbox has nothing to wait for).
+/// </summary>
 public sealed class DeleteTopicsHandler : ApiHandler<DeleteTopicsRequest, DeleteTopicsResponse>
 {
     public override ApiKey Key => ApiKey.DeleteTopics;
@@ -128,6 +131,12 @@ public sealed class DeleteTopicsHandler : ApiHandler<DeleteTopicsRequest, Delete
                     continue;
                 }
                 cluster.Topics.Remove(topic.Name);
+                // As Kafka's group coordinator does when partitions are deleted, committed offsets of the topic go too.
+                foreach (var group in cluster.Groups.Groups.Values)
+                {
+                    group.Offsets.Remove(topic.Name);
+                }
+                cluster.MarkChanged();
                 cluster.Log($"deleted topic '{topic.Name}'");
                 results.Add(new(topic.Name, topic.TopicId, ErrorCode.None, null));
             }

@@ -264,11 +264,13 @@ public sealed class FetchHandler : ApiHandler<FetchRequest, FetchResponse>
         var maxBytes = request.MaxBytes <= 0 ? int.MaxValue : request.MaxBytes;
         lock (cluster.Sync)
         {
+            // v13+ names topics by id: index them once per fetch rather than scanning all topics for each.
+            var byId = request.Topics.Any(t => t.Topic is null) ? cluster.Topics.Values.ToDictionary(t => t.TopicId) : null;
             foreach (var wanted in request.Topics)
             {
                 var topic = wanted.Topic is not null
                     ? cluster.Topics.GetValueOrDefault(wanted.Topic)
-                    : cluster.Topics.Values.FirstOrDefault(t => t.TopicId == wanted.TopicId);
+                    : byId!.GetValueOrDefault(wanted.TopicId);
                 var unknown = wanted.Topic is null ? ErrorCode.UnknownTopicId : ErrorCode.UnknownTopicOrPartition;
                 var partitions = new List<FetchPartitionData>(wanted.Partitions.Count);
                 foreach (var fetch in wanted.Partitions)

@@ -33,6 +33,12 @@ public sealed class ClusterState
 
     public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>Bumped by every change worth persisting (topics, records, offsets); the data directory saves when it moves.</summary>
+    public long ChangeVersion { get; private set; }
+
+    /// <summary>Marks the state changed. Caller holds <see cref="Sync"/>.</summary>
+    public void MarkChanged() => ChangeVersion++;
+
     public void Log(string message) => Options.Log?.Invoke(message);
 
     /// <summary>Broker-side name rules of Kafka's Topic.validate: 1–249 chars of [a-zA-Z0-9._-], not "." or "..".</summary>
@@ -73,6 +79,7 @@ public sealed class ClusterState
             }
         }
         Topics[name] = topic;
+        MarkChanged();
         return topic;
     }
 
@@ -90,6 +97,7 @@ public sealed class ClusterState
             }
             topic.Partitions.Add(new PartitionLog(topic.Name, index, replicas[0], replicas));
         }
+        MarkChanged();
     }
 
     /// <summary>

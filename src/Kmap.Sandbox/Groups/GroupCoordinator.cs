@@ -776,5 +776,23 @@ public sealed class GroupCoordinator : IDisposable
         }
     }
 
+    /// <summary>
+    /// Puts back a group's committed offsets from a data directory: the group comes back Empty, with no
+    /// members, as after every consumer left. Caller holds the cluster lock.
+    /// </summary>
+    public void RestoreOffsets(string groupId, string? protocolType, IEnumerable<PartitionCommit> offsets)
+    {
+        _ = protocolType; // an Empty classic group reports no protocol type until a member joins again
+        if (!_groups.TryGetValue(groupId, out var group))
+        {
+            group = new ConsumerGroup(groupId);
+            _groups[groupId] = group;
+        }
+        foreach (var p in offsets)
+        {
+            group.Commit(p.Topic, p.Partition, new CommittedOffset(p.Offset, p.LeaderEpoch, p.Metadata, p.CommitTimestampMs));
+        }
+    }
+
     public void Dispose() => _timers.Dispose();
 }

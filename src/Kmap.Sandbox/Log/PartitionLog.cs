@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Kmap.Sandbox.Log;
 
 /// <summary>
@@ -43,7 +45,10 @@ public sealed class PartitionLog
         {
             return known.LastBaseOffset;
         }
-        var bytes = batch.Bytes.ToArray();
+        // A request's records usually are exactly one batch: keep that array instead of copying it.
+        var bytes = MemoryMarshal.TryGetArray(batch.Bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : batch.Bytes.ToArray();
         var baseOffset = HighWatermark;
         RecordBatchHeader.SetBaseOffset(bytes, baseOffset);
         RecordBatchHeader.SetPartitionLeaderEpoch(bytes, LeaderEpoch);
@@ -63,6 +68,13 @@ public sealed class PartitionLog
             _producers[batch.ProducerId] = new ProducerState(batch.ProducerEpoch, batch.BaseSequence, baseOffset);
         }
         return baseOffset;
+    }
+
+    /// <summary>Puts back a batch read from a data directory, in offset order, without touching offsets or watermarks.</summary>
+    public void Restore(StoredBatch batch)
+    {
+        Batches.Add(batch);
+        SizeInBytes += batch.Bytes.Length;
     }
 
     /// <summary>Index of the batch holding <paramref name="offset"/>, or of the first batch after it; Batches.Count when none.</summary>

@@ -162,6 +162,14 @@ internal sealed class Connection
         reader.TaggedFields();
         var context = new RequestContext(header, _broker, _cluster, _peer, _state, _apis);
         var body = await handler.HandleAsync(context, reader, cancellationToken);
+        if (header.ApiKey.ChangesPersistentState())
+        {
+            // One place marks the state changed, so no handler can forget to (Metadata may auto-create topics).
+            lock (_cluster.Sync)
+            {
+                _cluster.MarkChanged();
+            }
+        }
         if (body is null)
         {
             return null;

@@ -32,3 +32,11 @@ public enum ApiKey : short
     OffsetDelete = 47,
     DescribeCluster = 60,
 }
+
+public static class ApiKeyExtensions
+{
+    /// <summary>APIs whose success changes what a data directory keeps (topics, records, configs, committed offsets).</summary>
+    public static bool ChangesPersistentState(this ApiKey key) => key is ApiKey.Produce or ApiKey.OffsetCommit or ApiKey.OffsetDelete
+        or ApiKey.DeleteGroups or ApiKey.CreateTopics or ApiKey.DeleteTopics or ApiKey.DeleteRecords or ApiKey.CreatePartitions
+        or ApiKey.AlterConfigs or ApiKey.IncrementalAlterConfigs or ApiKey.Metadata;
+}

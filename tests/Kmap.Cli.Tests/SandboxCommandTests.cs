@@ -1,0 +1,52 @@
+using System.Net.Sockets;
+using Kmap.Cli.Tests.Support;
+
+namespace Kmap.Cli.Tests;
+
+public class SandboxCommandTests
+{
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public async Task Prints_the_bootstrap_list_alone_on_the_first_line_and_stops_cleanly_on_a_signal(string signal)
+    {
+        using var process = KmapProcess.Start("sandbox", "--brokers", "3", "--listen", "127.0.0.1:0");
+        var stderr = process.StandardError.ReadToEndAsync();
+        var firstLine = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.NotNull(firstLine);
+        var brokers = firstLine.Split(',');
+        Assert.Equal(3, brokers.Length);
+        foreach (var broker in brokers)
+        {
+            var (host, port) = (broker[..broker.LastIndexOf(':')], int.Parse(broker[(broker.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal("127.0.0.1", host);
+            using var client = new TcpClient();
+            await client.ConnectAsync(host, port);
+        }
+
+        KmapProcess.Signal(process, signal);
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, process.ExitCode);
+        Assert.Contains("stopping", await stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_busy_port_is_a_clear_error_not_a_stack_trace()
+    {
+        using var occupied = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        occupied.Start();
+        var port = ((System.Net.IPEndPoint)occupied.LocalEndpoint).Port;
+        var (exit, _, stderr) = await KmapProcess.RunAsync(TimeSpan.FromSeconds(60), "sandbox", "--listen", $"127.0.0.1:{port}");
+        Assert.Equal(1, exit);
+        Assert.Contains("cannot start", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Version_prints_the_version()
+    {
+        var (exit, stdout, _) = await KmapProcess.RunAsync(TimeSpan.FromSeconds(60), "-version");
+        Assert.Equal(0, exit);
+        Assert.Matches(@"^kmap \d+\.\d+\.\d+", stdout);
+    }
+}
