@@ -147,6 +147,33 @@ public class SaslTests
         Assert.Equal("Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512", first.ErrorMessage);
     }
 
+    [Fact]
+    public void Scram_accepts_exactly_the_right_password_for_any_user_and_password()
+    {
+        var names = Gen.String[Gen.Char.AlphaNumeric, 1, 12].Select(Gen.OneOfConst("", ",", "=", "=2C", "ü"), (a, b) => a + b);
+        Gen.Select(names, Gen.String, Gen.String, Gen.OneOfConst("SCRAM-SHA-256", "SCRAM-SHA-512")).Sample((user, password, other, mechanism) =>
+        {
+            var cluster = new Kmap.Sandbox.Cluster.ClusterState(
+                new SandboxOptions { SaslMechanisms = [mechanism], Users = new Dictionary<string, string> { [user] = password } }, TimeProvider.System);
+            foreach (var attempt in new[] { password, other })
+            {
+                var connection = new Kmap.Sandbox.Cluster.ConnectionState { SaslMechanism = mechanism };
+                var client = new ScramClient(mechanism, user, attempt);
+                var first = Kmap.Sandbox.Security.SaslServer.EvaluateStep(cluster, connection, Encoding.UTF8.GetBytes(client.ClientFirst()));
+                Assert.Null(first.Error);
+                var final = Kmap.Sandbox.Security.SaslServer.EvaluateStep(cluster, connection, Encoding.UTF8.GetBytes(client.ClientFinal(Encoding.UTF8.GetString(first.Response))));
+                var right = attempt == password;
+                Assert.Equal(right, final.Error is null);
+                Assert.Equal(right, connection.Authenticated);
+                Assert.Equal(right ? user : null, connection.Principal);
+                if (right)
+                {
+                    Assert.Equal("v=" + client.ExpectedServerSignature, Encoding.UTF8.GetString(final.Response));
+                }
+            }
+        }, iter: 40);
+    }
+
     private static Task<SaslAuthenticateResponse> AuthenticateAsync(RawKafkaConnection connection, short version, string token) =>
         connection.RoundTripAsync<SaslAuthenticateRequest, SaslAuthenticateResponse>(
             ApiKey.SaslAuthenticate, version, new SaslAuthenticateRequest(Encoding.UTF8.GetBytes(token)), flexible: version >= 2);
