@@ -50,6 +50,18 @@ public class SaslTests
     }
 
     [Fact]
+    public async Task Handshake_on_a_listener_without_sasl_is_an_illegal_state_but_keeps_the_connection()
+    {
+        await using var sandbox = await SandboxCluster.StartAsync();
+        await using var connection = await RawKafkaConnection.ConnectAsync(sandbox.BootstrapServers);
+        var response = await connection.RoundTripAsync<SaslHandshakeRequest, SaslHandshakeResponse>(ApiKey.SaslHandshake, 1, new SaslHandshakeRequest("PLAIN"), flexible: false);
+        Assert.Equal(ErrorCode.IllegalSaslState, response.ErrorCode);
+        Assert.Empty(response.Mechanisms);
+        var versions = await connection.RoundTripAsync<ApiVersionsRequest, ApiVersionsResponse>(ApiKey.ApiVersions, 0, new ApiVersionsRequest(null, null), flexible: false);
+        Assert.Equal(ErrorCode.None, versions.ErrorCode);
+    }
+
+    [Fact]
     public async Task Requests_before_authentication_close_the_connection()
     {
         await using var sandbox = await StartAsync("PLAIN");
