@@ -168,11 +168,26 @@ public class RebalanceTests
         Assert.StartsWith("pod-1-", first.MemberId, StringComparison.Ordinal);
         await SyncAsync(client, "static", first, (first.MemberId, [7]));
 
-        var restarted = await JoinAsync(client, "static", instanceId: "pod-1", topics: "t");
+        // Restarted with the same subscription: it takes its old place without a rebalance. At v9 the leader is
+        // told to skip the assignment and keep the one it has.
+        var restarted = await client.SendAsync(JoinGroup, 9, JoinRequest("static", "", instanceId: "pod-1", topics: "t"));
         Assert.Equal(ErrorCode.None, restarted.ErrorCode);
         Assert.NotEqual(first.MemberId, restarted.MemberId);
+        Assert.Equal(first.GenerationId, restarted.GenerationId);
+        Assert.True(restarted.SkipAssignment);
+        Assert.Equal(restarted.MemberId, restarted.Leader);
+        Assert.Equal(GroupState.Stable, await StateAsync(client, "static"));
+        var kept = await client.SendAsync(SyncGroup, 5, new SyncGroupRequest("static", restarted.GenerationId, restarted.MemberId, "pod-1", "consumer", "range", []));
+        Assert.Equal(new byte[] { 7 }, kept.Assignment);
         var fenced = await client.SendAsync(Heartbeat, 3, new HeartbeatRequest("static", restarted.GenerationId, first.MemberId, "pod-1"));
         Assert.Equal(ErrorCode.FencedInstanceId, fenced.ErrorCode);
+
+        // A restart that prefers another protocol (still offering the current one) changes the group's protocol: that rebalances.
+        var changed = await client.SendAsync(JoinGroup, 5, new JoinGroupRequest("static", 10_000, 10_000, "", "pod-1", "consumer",
+            [new JoinGroupRequestProtocol("roundrobin", Subscription("t")), new JoinGroupRequestProtocol("range", Subscription("t"))], null));
+        Assert.Equal(ErrorCode.None, changed.ErrorCode);
+        Assert.Equal(first.GenerationId + 1, changed.GenerationId);
+        Assert.Equal("roundrobin", changed.ProtocolName);
         var described = (await client.SendAsync(DescribeGroups, 4, new DescribeGroupsRequest(["static"], false))).Groups.Single();
         Assert.Equal("pod-1", described.Members.Single().GroupInstanceId);
     }
