@@ -153,7 +153,6 @@ public sealed class CreatePartitionsHandler : ApiHandler<CreatePartitionsRequest
                 log.LeaderId = chosen[i][0];
             }
         }
-        cluster.MarkChanged();
         cluster.Log($"topic '{wanted.Name}' grown from {current} to {wanted.Count} partitions");
         return (ErrorCode.None, null);
     }
