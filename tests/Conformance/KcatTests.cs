@@ -114,6 +114,12 @@ public class KcatTests
         var seen = both.SelectMany(r => r.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)).ToHashSet();
         var expected = Enumerable.Range(0, 4).SelectMany(p => Enumerable.Range(0, 10).Select(o => $"{p} {o}")).ToHashSet();
         Assert.Equal(expected, seen);
+        // Each balanced consumer reports its assignments on stderr ("% Group G rebalanced (...): assigned: T [P], ...").
+        Assert.All(both, r => Assert.Contains("rebalanced", r.StandardError, StringComparison.Ordinal));
+        var assigned = both.SelectMany(r => System.Text.RegularExpressions.Regex.Matches(r.StandardError, @"assigned: (.*)")
+            .SelectMany(m => System.Text.RegularExpressions.Regex.Matches(m.Groups[1].Value, @"kcat-work \[(\d+)\]").Select(p => int.Parse(p.Groups[1].Value, CultureInfo.InvariantCulture))))
+            .ToHashSet();
+        Assert.Equal([0, 1, 2, 3], assigned.Order());
         var committed = await CommittedAsync(sandbox.BootstrapServers, "kcat-workers", 4);
         Assert.Equal(new long[] { 10, 10, 10, 10 }, committed);
     });
