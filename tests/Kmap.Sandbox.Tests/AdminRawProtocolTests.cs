@@ -43,6 +43,31 @@ public class AdminRawProtocolTests
     }
 
     [Fact]
+    public async Task Partition_counts_librdkafka_would_refuse_are_refused_by_the_broker_too()
+    {
+        await using var sandbox = await SandboxCluster.StartAsync();
+        await using var connection = await RawKafkaConnection.ConnectAsync(sandbox.BootstrapServers);
+        var create = new CreateTopicsRequest(
+            [new CreatableTopic("zero", 0, 1, [], []), new CreatableTopic("billions", int.MaxValue, 1, [], []), new CreatableTopic("no-replicas", 1, 0, [], [])],
+            30000, false);
+        var created = await connection.RoundTripAsync<CreateTopicsRequest, CreateTopicsResponse>(ApiKey.CreateTopics, 4, create, flexible: false);
+        Assert.Equal([ErrorCode.InvalidPartitions, ErrorCode.InvalidPartitions, ErrorCode.InvalidReplicationFactor], created.Topics.Select(t => t.ErrorCode));
+
+        lock (sandbox.State.Sync)
+        {
+            sandbox.State.CreateTopic("small", 1, 1);
+        }
+        var grow = new CreatePartitionsRequest([new CreatePartitionsTopic("small", int.MaxValue, null)], 30000, false);
+        var grown = await connection.RoundTripAsync<CreatePartitionsRequest, CreatePartitionsResponse>(ApiKey.CreatePartitions, 3, grow, flexible: true);
+        Assert.Equal(ErrorCode.InvalidPartitions, Assert.Single(grown.Results).ErrorCode);
+        lock (sandbox.State.Sync)
+        {
+            Assert.Equal(["small"], sandbox.State.Topics.Keys);
+            Assert.Single(sandbox.State.Topics["small"].Partitions);
+        }
+    }
+
+    [Fact]
     public async Task DescribeConfigs_v0_marks_defaults_and_v1_lists_synonyms()
     {
         await using var sandbox = await SandboxCluster.StartAsync();

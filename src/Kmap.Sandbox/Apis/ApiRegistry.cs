@@ -35,6 +35,7 @@ public sealed class ApiRegistry
         new DescribeLogDirsHandler(),
         new SaslAuthenticateHandler(),
         new CreatePartitionsHandler(),
+        new SaslAuthenticateHandler(),
         new DeleteGroupsHandler(),
         new IncrementalAlterConfigsHandler(),
         new OffsetDeleteHandler(),

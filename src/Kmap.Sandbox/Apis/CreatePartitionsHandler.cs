@@ -125,6 +125,10 @@ public sealed class CreatePartitionsHandler : ApiHandler<CreatePartitionsRequest
         {
             return (ErrorCode.InvalidPartitions, $"Topic already has {current} partitions.");
         }
+        if (wanted.Count > Topic.MaxPartitions)
+        {
+            return (ErrorCode.InvalidPartitions, $"The sandbox holds at most {Topic.MaxPartitions} partitions per topic, not {wanted.Count}.");
+        }
         if (wanted.Assignments is { } assignments)
         {
             if (assignments.Count != wanted.Count - current)

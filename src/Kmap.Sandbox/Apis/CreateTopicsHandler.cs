@@ -224,6 +224,10 @@ public sealed class CreateTopicsHandler : ApiHandler<CreateTopicsRequest, Create
             {
                 return CreatableTopicResult.Failed(wanted.Name, ErrorCode.InvalidPartitions, "Number of partitions must be larger than 0.");
             }
+            if (partitions > Topic.MaxPartitions)
+            {
+                return CreatableTopicResult.Failed(wanted.Name, ErrorCode.InvalidPartitions, $"The sandbox holds at most {Topic.MaxPartitions} partitions per topic, not {partitions}.");
+            }
             if (replicationFactor <= 0)
             {
                 return CreatableTopicResult.Failed(wanted.Name, ErrorCode.InvalidReplicationFactor, "Replication factor must be larger than 0.");
