@@ -35,7 +35,6 @@ public sealed class ApiRegistry
         new DescribeLogDirsHandler(),
         new SaslAuthenticateHandler(),
         new CreatePartitionsHandler(),
-        new SaslAuthenticateHandler(),
         new DeleteGroupsHandler(),
         new IncrementalAlterConfigsHandler(),
         new OffsetDeleteHandler(),
