@@ -14,7 +14,7 @@ public class AuthModeTests
     private const string Password = "alice-secret-1";
 
     public static TheoryData<string> Modes() =>
-        ["sasl-plain-implied", "scram-256-flags", "scram-512-command-config", "tls", "mtls", "sasl-ssl-scram"];
+        ["sasl-plain-implied", "scram-256-flags", "scram-512-command-config", "tls", "tls-skip-verify", "mtls", "sasl-ssl-scram"];
 
     [Theory]
     [MemberData(nameof(Modes))]
@@ -50,6 +50,10 @@ public class AuthModeTests
             Assert.Equal("payments-app", doc.RootElement.GetProperty("consumer_groups")[0].GetProperty("group").GetString());
         }
         Assert.DoesNotContain(Password, File.ReadAllText(json) + File.ReadAllText(script) + stderr, StringComparison.Ordinal);
+        if (mode == "tls-skip-verify")
+        {
+            Assert.Contains("WARNING: -tls-skip-verify", stderr.ToString(), StringComparison.Ordinal);
+        }
         if (mode == "sasl-plain-implied")
         {
             Assert.Contains("using SASL_PLAINTEXT because a SASL username was given", stderr.ToString(), StringComparison.Ordinal);
@@ -95,6 +99,9 @@ public class AuthModeTests
                 "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\n" + jaasScram),
             "tls" => (tls,
                 ["-security-protocol", "SSL", "-tls-ca", certificates.CaFile],
+                "security.protocol=SSL\n" + trust),
+            "tls-skip-verify" => (tls,
+                ["-security-protocol", "SSL", "-tls-skip-verify"],
                 "security.protocol=SSL\n" + trust),
             "mtls" => (tls with { TlsClientCaFile = certificates.CaFile },
                 ["--security-protocol=SSL", "-tls-client-cert", certificates.ClientCertificateFile, "-tls-client-key", certificates.ClientKeyFile, "-tls-ca-cert", certificates.CaFile],
