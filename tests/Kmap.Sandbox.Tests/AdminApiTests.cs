@@ -28,6 +28,8 @@ public class AdminApiTests
         Assert.Equal(ErrorCode.TopicAlreadyExists, await Rejected(new TopicSpecification { Name = "good", NumPartitions = 1, ReplicationFactor = 1 }));
         Assert.Equal(ErrorCode.InvalidReplicationFactor, await Rejected(new TopicSpecification { Name = "too-many-replicas", NumPartitions = 1, ReplicationFactor = 4 }));
         Assert.Equal(ErrorCode.TopicException, await Rejected(new TopicSpecification { Name = "bad/name", NumPartitions = 1, ReplicationFactor = 1 }));
+        await admin.CreateTopicsAsync([new TopicSpecification { Name = "metrics.clash", NumPartitions = 1, ReplicationFactor = 1 }]);
+        Assert.Equal(ErrorCode.TopicException, await Rejected(new TopicSpecification { Name = "metrics_clash", NumPartitions = 1, ReplicationFactor = 1 }));
         Assert.Equal(ErrorCode.InvalidConfig, await Rejected(new TopicSpecification { Name = "bad-config", NumPartitions = 1, ReplicationFactor = 1, Configs = new() { ["retention.ms"] = "soon" } }));
         Assert.Equal(ErrorCode.InvalidConfig, await Rejected(new TopicSpecification { Name = "unknown-config", NumPartitions = 1, ReplicationFactor = 1, Configs = new() { ["no.such.config"] = "1" } }));
 

@@ -37,7 +37,7 @@ public class LogCapacityTests
     }
 
     [Fact]
-    public async Task Produce_throughput_is_measured()
+    public async Task Produce_and_fetch_throughput_are_measured()
     {
         await using var sandbox = await SandboxCluster.StartAsync();
         lock (sandbox.State.Sync)
@@ -72,5 +72,15 @@ public class LogCapacityTests
             Assert.Equal(count, sandbox.State.Topics["throughput"].Partitions.Sum(p => p.HighWatermark));
         }
         Assert.True(rate > 10_000, $"only {rate:F0} records/s");
+
+        using var consumer = KafkaClients.Consumer(sandbox);
+        consumer.Assign(Enumerable.Range(0, 4).Select(p => new TopicPartitionOffset("throughput", p, Offset.Beginning)));
+        clock.Restart();
+        var received = KafkaClients.ConsumeAll(consumer, count, TimeSpan.FromSeconds(60));
+        clock.Stop();
+        var fetchRate = received.Count / clock.Elapsed.TotalSeconds;
+        _output.WriteLine($"{received.Count} records fetched in {clock.ElapsedMilliseconds} ms: {fetchRate:F0} records/s");
+        Assert.Equal(count, received.Count);
+        Assert.True(fetchRate > 10_000, $"only {fetchRate:F0} records/s fetched");
     }
 }

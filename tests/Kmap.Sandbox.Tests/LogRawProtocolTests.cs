@@ -139,9 +139,16 @@ public class LogRawProtocolTests
         var first = await ProduceAsync(connection, Produce("raw", 0, batch));
         var retry = await ProduceAsync(connection, Produce("raw", 0, batch));
         var next = await ProduceAsync(connection, Produce("raw", 0, Batch(1, producerId: id.ProducerId, baseSequence: 3)));
+        // An older in-flight batch retried after a newer one is still recognised.
+        var lateRetry = await ProduceAsync(connection, Produce("raw", 0, batch));
         Assert.Equal(0, first.BaseOffset);
         Assert.Equal(0, retry.BaseOffset);
         Assert.Equal(3, next.BaseOffset);
+        Assert.Equal(0, lateRetry.BaseOffset);
+        lock (sandbox.State.Sync)
+        {
+            Assert.Equal(4, sandbox.State.FindPartition("raw", 0)!.HighWatermark);
+        }
     }
 
     [Fact]

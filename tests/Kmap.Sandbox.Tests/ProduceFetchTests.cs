@@ -158,6 +158,25 @@ public class ProduceFetchTests
     }
 
     [Fact]
+    public async Task Acks_zero_produces_are_stored_though_nothing_is_acknowledged()
+    {
+        await using var sandbox = await SandboxCluster.StartAsync();
+        await CreateTopicAsync(sandbox, "fire-and-forget", 1);
+        using (var producer = KafkaClients.Producer(sandbox, c => c.Acks = Acks.None))
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var result = await producer.ProduceAsync("fire-and-forget", new Message<byte[], byte[]> { Value = [(byte)i] });
+                // With acks=0 the broker sends nothing back, so the client cannot know the offset.
+                Assert.Equal(Offset.Unset, result.Offset);
+            }
+        }
+        using var consumer = KafkaClients.Consumer(sandbox);
+        consumer.Assign(new TopicPartitionOffset("fire-and-forget", 0, Offset.Beginning));
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => (byte)i), KafkaClients.ConsumeAll(consumer, 20, Deadline).Select(r => r.Message.Value[0]));
+    }
+
+    [Fact]
     public async Task Producing_to_a_three_broker_cluster_reaches_every_partition_leader()
     {
         await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });

@@ -107,10 +107,6 @@ public sealed class AlterConfigsHandler : ApiHandler<AlterConfigsRequest, AlterC
             foreach (var resource in request.Resources)
             {
                 var (error, message) = Alter(cluster.Topics, resource, request.ValidateOnly);
-                if (error == ErrorCode.None && !request.ValidateOnly)
-                {
-                    cluster.MarkChanged();
-                }
                 responses.Add(new(error, message, resource.ResourceType, resource.ResourceName));
             }
         }

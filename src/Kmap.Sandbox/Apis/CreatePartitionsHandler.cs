@@ -125,6 +125,10 @@ public sealed class CreatePartitionsHandler : ApiHandler<CreatePartitionsRequest
         {
             return (ErrorCode.InvalidPartitions, $"Topic already has {current} partitions.");
         }
+        if (wanted.Count > Topic.MaxPartitions)
+        {
+            return (ErrorCode.InvalidPartitions, $"The sandbox holds at most {Topic.MaxPartitions} partitions per topic, not {wanted.Count}.");
+        }
         if (wanted.Assignments is { } assignments)
         {
             if (assignments.Count != wanted.Count - current)
@@ -153,7 +157,6 @@ public sealed class CreatePartitionsHandler : ApiHandler<CreatePartitionsRequest
                 log.LeaderId = chosen[i][0];
             }
         }
-        cluster.MarkChanged();
         cluster.Log($"topic '{wanted.Name}' grown from {current} to {wanted.Count} partitions");
         return (ErrorCode.None, null);
     }

@@ -189,6 +189,12 @@ public sealed class CreateTopicsHandler : ApiHandler<CreateTopicsRequest, Create
         {
             return CreatableTopicResult.Failed(wanted.Name, ErrorCode.TopicAlreadyExists, $"Topic '{wanted.Name}' already exists.");
         }
+        // Kafka's metric names turn '.' into '_', so "a.b" and "a_b" may not both exist.
+        var collision = cluster.Topics.Keys.FirstOrDefault(existing => MetricName(existing) == MetricName(wanted.Name));
+        if (collision is not null)
+        {
+            return CreatableTopicResult.Failed(wanted.Name, ErrorCode.InvalidTopicException, $"Topic '{wanted.Name}' collides with existing topic: {collision}");
+        }
         var partitions = wanted.NumPartitions;
         var replicationFactor = wanted.ReplicationFactor;
         if (wanted.Assignments.Count > 0)
@@ -217,6 +223,10 @@ public sealed class CreateTopicsHandler : ApiHandler<CreateTopicsRequest, Create
             if (partitions <= 0)
             {
                 return CreatableTopicResult.Failed(wanted.Name, ErrorCode.InvalidPartitions, "Number of partitions must be larger than 0.");
+            }
+            if (partitions > Topic.MaxPartitions)
+            {
+                return CreatableTopicResult.Failed(wanted.Name, ErrorCode.InvalidPartitions, $"The sandbox holds at most {Topic.MaxPartitions} partitions per topic, not {partitions}.");
             }
             if (replicationFactor <= 0)
             {
@@ -251,7 +261,6 @@ public sealed class CreateTopicsHandler : ApiHandler<CreateTopicsRequest, Create
                 }
             }
             topicId = topic.TopicId;
-            cluster.MarkChanged();
             cluster.Log($"created topic '{wanted.Name}' with {partitions} partition(s), replication factor {replicationFactor}");
         }
         var described = TopicConfigs.All.Select(d => configs.TryGetValue(d.Name, out var value)
@@ -259,6 +268,8 @@ public sealed class CreateTopicsHandler : ApiHandler<CreateTopicsRequest, Create
             : new CreatableTopicConfigs(d.Name, d.DefaultValue, false, (sbyte)ConfigSource.DefaultConfig, false)).ToList();
         return new CreatableTopicResult(wanted.Name, topicId, ErrorCode.None, null, partitions, replicationFactor, described);
     }
+
+    private static string MetricName(string topic) => topic.Replace('.', '_');
 
     private static string? AssignmentProblem(ClusterState cluster, IReadOnlyList<CreatableReplicaAssignment> assignments)
     {

@@ -133,7 +133,6 @@ public sealed class DeleteRecordsHandler : ApiHandler<DeleteRecordsRequest, Dele
                             continue;
                         }
                         log.DeleteRecordsBefore(offset);
-                        cluster.MarkChanged();
                         partitions.Add(new(partition.PartitionIndex, log.LogStartOffset, ErrorCode.None));
                     }
                 }

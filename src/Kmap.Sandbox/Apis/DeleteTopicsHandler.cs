@@ -136,7 +136,6 @@ public sealed class DeleteTopicsHandler : ApiHandler<DeleteTopicsRequest, Delete
                 {
                     group.Offsets.Remove(topic.Name);
                 }
-                cluster.MarkChanged();
                 cluster.Log($"deleted topic '{topic.Name}'");
                 results.Add(new(topic.Name, topic.TopicId, ErrorCode.None, null));
             }

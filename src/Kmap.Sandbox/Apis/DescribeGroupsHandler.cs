@@ -119,15 +119,23 @@ public sealed class DescribeGroupsHandler : ApiHandler<DescribeGroupsRequest, De
         {
             foreach (var groupId in request.Groups)
             {
-                described.Add(Describe(coordinator, context, groupId));
+                var group = Describe(coordinator, context, groupId);
+                described.Add(request.IncludeAuthorizedOperations && group.ErrorCode == ErrorCode.None
+                    ? group with { AuthorizedOperations = AllGroupOperations }
+                    : group);
             }
         }
         return ValueTask.FromResult<DescribeGroupsResponse?>(new DescribeGroupsResponse(0, described));
     }
 
+    /// <summary>
+    /// Without an authorizer Kafka allows every group operation: READ (3), DELETE (6) and DESCRIBE (8), as a bit field.
+    /// </summary>
+    private const int AllGroupOperations = (1 << 3) | (1 << 6) | (1 << 8);
+
     private static DescribedGroup Describe(GroupCoordinator coordinator, RequestContext context, string groupId)
     {
-        // The sandbox has no ACLs: authorized operations stay "not requested/unknown" (int.MinValue).
+        // int.MinValue means "not requested"; HandleAsync fills the operations in when they are.
         if (!coordinator.IsCoordinator(context.Broker, groupId))
         {
             return new DescribedGroup(ErrorCode.NotCoordinator, groupId, "", "", "", [], int.MinValue);

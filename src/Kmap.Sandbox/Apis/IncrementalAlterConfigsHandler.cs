@@ -95,10 +95,6 @@ public sealed class IncrementalAlterConfigsHandler : ApiHandler<IncrementalAlter
             foreach (var resource in request.Resources)
             {
                 var (error, message) = Alter(cluster.Topics, resource, request.ValidateOnly);
-                if (error == ErrorCode.None && !request.ValidateOnly)
-                {
-                    cluster.MarkChanged();
-                }
                 responses.Add(new(error, message, resource.ResourceType, resource.ResourceName));
             }
         }

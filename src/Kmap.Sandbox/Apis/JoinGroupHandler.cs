@@ -168,11 +168,12 @@ public sealed class JoinGroupHandler : ApiHandler<JoinGroupRequest, JoinGroupRes
                 request.Protocols.Select(p => new MemberProtocol(p.Name, p.Metadata)).ToList(),
                 context.ClientId,
                 "/" + context.ClientHost,
-                RequireKnownMemberId: context.Version >= 4);
+                RequireKnownMemberId: context.Version >= 4,
+                SupportsSkippingAssignment: context.Version >= 9);
             outcome = await coordinator.JoinAsync(call).WaitAsync(cancellationToken);
         }
         return new JoinGroupResponse(0, outcome.ErrorCode, outcome.GenerationId, outcome.ProtocolType, outcome.ProtocolName,
-            outcome.LeaderId, false, outcome.MemberId,
+            outcome.LeaderId, outcome.SkipAssignment, outcome.MemberId,
             outcome.Members.Select(m => new JoinGroupResponseMember(m.MemberId, m.GroupInstanceId, m.Metadata)).ToList());
     }
 }

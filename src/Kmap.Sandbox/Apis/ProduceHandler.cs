@@ -186,10 +186,6 @@ public sealed class ProduceHandler : ApiHandler<ProduceRequest, ProduceResponse>
                 }
                 responses.Add(new ProduceTopicResponse(topicData.Name, partitions));
             }
-            if (appended)
-            {
-                cluster.MarkChanged();
-            }
         }
         if (appended)
         {

@@ -49,6 +49,15 @@ public sealed class ConsumerGroup
     public bool HasAllMembersJoined => PendingMembers.Count == 0 && Members.Values.All(m => m.IsAwaitingJoin);
     public int RebalanceTimeoutMs => Members.Count == 0 ? 0 : Members.Values.Max(m => m.RebalanceTimeoutMs);
 
+    /// <summary>Sets the protocol type of a memberless group loaded from storage.</summary>
+    public void RestoreProtocolType(string? protocolType)
+    {
+        if (Members.Count == 0)
+        {
+            ProtocolType = protocolType;
+        }
+    }
+
     public void TransitionTo(GroupState state)
     {
         PreviousState = State;
@@ -78,6 +87,9 @@ public sealed class ConsumerGroup
     {
         if (Members.Remove(memberId, out var removed))
         {
+            // A removed member's parked JoinGroup or SyncGroup must not hang: it hears that it is gone.
+            removed.CompleteJoin(JoinGroupOutcome.Failed(ErrorCode.UnknownMemberId, ""));
+            removed.CompleteSync(SyncGroupOutcome.Failed(ErrorCode.UnknownMemberId));
             CountProtocols(removed, -1);
             if (removed.GroupInstanceId is not null)
             {
@@ -90,6 +102,31 @@ public sealed class ConsumerGroup
         }
         PendingMembers.Remove(memberId);
         PendingSyncMembers.Remove(memberId);
+    }
+
+    /// <summary>
+    /// A static member came back under a new member id: the new id takes the old one's place, assignment and
+    /// leadership. Whoever still waits under the old id is fenced.
+    /// </summary>
+    public GroupMember ReplaceStaticMember(string groupInstanceId, string oldMemberId, string newMemberId, string clientHost)
+    {
+        var old = Members[oldMemberId];
+        Members.Remove(oldMemberId);
+        old.CompleteJoin(JoinGroupOutcome.Failed(ErrorCode.FencedInstanceId, oldMemberId));
+        old.CompleteSync(SyncGroupOutcome.Failed(ErrorCode.FencedInstanceId));
+        var replacement = new GroupMember(newMemberId, groupInstanceId, old.ClientId, clientHost,
+            old.RebalanceTimeoutMs, old.SessionTimeoutMs, old.ProtocolType, old.Protocols)
+        {
+            Assignment = old.Assignment,
+        };
+        Members[newMemberId] = replacement;
+        if (IsLeader(oldMemberId))
+        {
+            LeaderId = newMemberId;
+        }
+        StaticMembers[groupInstanceId] = newMemberId;
+        PendingSyncMembers.Remove(oldMemberId);
+        return replacement;
     }
 
     /// <summary>Replaces a member's protocols (a rejoin with new metadata).</summary>
@@ -161,7 +198,7 @@ public sealed class ConsumerGroup
     }
 
     /// <summary>Each member votes for its first protocol that all members support; most votes wins.</summary>
-    private string SelectProtocol()
+    public string SelectProtocol()
     {
         var candidates = _supportedProtocols.Where(p => p.Value == Members.Count).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
         return Members.Values

@@ -110,29 +110,47 @@ public sealed class GroupCoordinator : IDisposable
     }
 
     /// <summary>
-    /// A static member restarted and rejoined without its member id: it takes over the old member's place
-    /// (and assignment) under a new id; the old id is fenced. Simpler than Kafka, which may skip the rebalance.
+    /// A static member restarted and rejoined without its member id (Kafka's updateStaticMemberThenRebalanceOrCompleteJoin):
+    /// it takes over the old member's place, assignment and leadership under a new id, and the old id is fenced.
+    /// In a Stable group whose protocol would not change there is no rebalance at all.
     /// </summary>
     private void ReplaceStaticMember(ConsumerGroup group, JoinGroupCall call, string oldMemberId, string newMemberId,
         TaskCompletionSource<JoinGroupOutcome> waiter)
     {
-        var old = group.Member(oldMemberId);
-        if (old is null)
+        if (group.Member(oldMemberId) is null)
         {
             group.StaticMembers.Remove(call.GroupInstanceId!);
             AddMemberThenRebalanceOrCompleteJoin(group, call, newMemberId, waiter);
             return;
         }
-        old.CompleteJoin(JoinGroupOutcome.Failed(ErrorCode.FencedInstanceId, oldMemberId));
-        old.CompleteSync(SyncGroupOutcome.Failed(ErrorCode.FencedInstanceId));
+        var currentLeader = group.LeaderId ?? "";
         _timers.Cancel(HeartbeatKey(group.GroupId, oldMemberId));
-        var assignment = old.Assignment;
-        group.Remove(oldMemberId);
-        AddMember(group, call, newMemberId, waiter);
-        var replacement = group.Member(newMemberId)!;
-        replacement.Assignment = assignment;
-        replacement.IsNew = false;
-        MaybePrepareRebalanceOrCompleteJoin(group);
+        var member = group.ReplaceStaticMember(call.GroupInstanceId!, oldMemberId, newMemberId, call.ClientHost);
+        ScheduleHeartbeatExpiry(group, newMemberId, member.SessionTimeoutMs);
+        UpdateMember(group, member, call, waiter);
+        switch (group.State)
+        {
+            case GroupState.Stable when group.SelectProtocol() == group.ProtocolName:
+                {
+                    var isLeader = group.IsLeader(newMemberId);
+                    member.CompleteJoin(call.SupportsSkippingAssignment
+                        ? new JoinGroupOutcome(ErrorCode.None, group.GenerationId, group.ProtocolType, group.ProtocolName,
+                            group.LeaderId ?? "", newMemberId, isLeader ? group.JoinedMembers() : [], SkipAssignment: isLeader)
+                        : new JoinGroupOutcome(ErrorCode.None, group.GenerationId, group.ProtocolType, group.ProtocolName,
+                            currentLeader, newMemberId, []));
+                    break;
+                }
+            case GroupState.Stable:
+                MaybePrepareRebalanceOrCompleteJoin(group);
+                break;
+            case GroupState.CompletingRebalance:
+                // The leader may already be assigning under the old id: start over.
+                PrepareRebalance(group);
+                break;
+            default:
+                MaybeCompleteJoinPhase(group);
+                break;
+        }
     }
 
     private void JoinExistingMember(ConsumerGroup group, JoinGroupCall call, TaskCompletionSource<JoinGroupOutcome> waiter)
@@ -212,6 +230,12 @@ public sealed class GroupCoordinator : IDisposable
     private void UpdateMemberThenRebalanceOrCompleteJoin(ConsumerGroup group, GroupMember member, JoinGroupCall call,
         TaskCompletionSource<JoinGroupOutcome> waiter)
     {
+        UpdateMember(group, member, call, waiter);
+        MaybePrepareRebalanceOrCompleteJoin(group);
+    }
+
+    private static void UpdateMember(ConsumerGroup group, GroupMember member, JoinGroupCall call, TaskCompletionSource<JoinGroupOutcome> waiter)
+    {
         group.UpdateProtocols(member, call.Protocols);
         member.RebalanceTimeoutMs = call.RebalanceTimeoutMs;
         member.SessionTimeoutMs = call.SessionTimeoutMs;
@@ -220,7 +244,6 @@ public sealed class GroupCoordinator : IDisposable
         // A second JoinGroup from the same member supersedes the first one.
         member.CompleteJoin(JoinGroupOutcome.Failed(ErrorCode.RebalanceInProgress, member.MemberId));
         member.JoinWaiter = waiter;
-        MaybePrepareRebalanceOrCompleteJoin(group);
     }
 
     private void MaybePrepareRebalanceOrCompleteJoin(ConsumerGroup group)
@@ -782,12 +805,13 @@ public sealed class GroupCoordinator : IDisposable
     /// </summary>
     public void RestoreOffsets(string groupId, string? protocolType, IEnumerable<PartitionCommit> offsets)
     {
-        _ = protocolType; // an Empty classic group reports no protocol type until a member joins again
         if (!_groups.TryGetValue(groupId, out var group))
         {
             group = new ConsumerGroup(groupId);
             _groups[groupId] = group;
         }
+        // Kafka reloads a group's protocol type from its metadata record: a former consumer group lists as "consumer".
+        group.RestoreProtocolType(protocolType);
         foreach (var p in offsets)
         {
             group.Commit(p.Topic, p.Partition, new CommittedOffset(p.Offset, p.LeaderEpoch, p.Metadata, p.CommitTimestampMs));

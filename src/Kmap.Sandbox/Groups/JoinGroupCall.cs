@@ -11,4 +11,5 @@ public sealed record JoinGroupCall(
     IReadOnlyList<MemberProtocol> Protocols,
     string ClientId,
     string ClientHost,
-    bool RequireKnownMemberId);
+    bool RequireKnownMemberId,
+    bool SupportsSkippingAssignment = false);

@@ -2,7 +2,10 @@ using Kmap.Sandbox.Protocol;
 
 namespace Kmap.Sandbox.Groups;
 
-/// <summary>The coordinator's answer to a JoinGroup; <see cref="Members"/> is filled for the leader only.</summary>
+/// <summary>
+/// The coordinator's answer to a JoinGroup; <see cref="Members"/> is filled for the leader only.
+/// <see cref="SkipAssignment"/> (v9+) tells a restarted static leader of a stable group to keep the current assignment.
+/// </summary>
 public sealed record JoinGroupOutcome(
     ErrorCode ErrorCode,
     int GenerationId,
@@ -10,7 +13,8 @@ public sealed record JoinGroupOutcome(
     string? ProtocolName,
     string LeaderId,
     string MemberId,
-    IReadOnlyList<JoinedMember> Members)
+    IReadOnlyList<JoinedMember> Members,
+    bool SkipAssignment = false)
 {
     public static JoinGroupOutcome Failed(ErrorCode error, string memberId) => new(error, -1, null, null, "", memberId, []);
 }

@@ -41,9 +41,9 @@ public sealed class PartitionLog
     public long Append(ValidatedBatch batch, long nowMs, bool logAppendTime)
     {
         if (batch.ProducerId >= 0 && _producers is not null && _producers.TryGetValue(batch.ProducerId, out var known)
-            && known.Epoch == batch.ProducerEpoch && known.LastBaseSequence == batch.BaseSequence)
+            && known.FindDuplicate(batch.ProducerEpoch, batch.BaseSequence) is { } original)
         {
-            return known.LastBaseOffset;
+            return original;
         }
         // A request's records usually are exactly one batch: keep that array instead of copying it.
         var bytes = MemoryMarshal.TryGetArray(batch.Bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
@@ -65,7 +65,12 @@ public sealed class PartitionLog
         if (batch.ProducerId >= 0)
         {
             _producers ??= [];
-            _producers[batch.ProducerId] = new ProducerState(batch.ProducerEpoch, batch.BaseSequence, baseOffset);
+            if (!_producers.TryGetValue(batch.ProducerId, out var state))
+            {
+                state = new ProducerState(batch.ProducerEpoch);
+                _producers[batch.ProducerId] = state;
+            }
+            state.Record(batch.ProducerEpoch, batch.BaseSequence, baseOffset);
         }
         return baseOffset;
     }

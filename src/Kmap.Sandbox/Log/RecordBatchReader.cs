@@ -72,7 +72,8 @@ public static class RecordBatchReader
             var maxTimestamp = RecordBatchHeader.MaxTimestamp(batchSpan);
             if (RecordBatchHeader.Compression(batchSpan) == 0)
             {
-                var timestamps = new List<RecordPosition>(count);
+                // The count is the producer's claim: size the list by what the bytes can hold, not by it.
+                var timestamps = new List<RecordPosition>(Math.Min(count, batchSpan.Length));
                 if (!TryReadRecords(batchSpan[RecordBatchHeader.Size..], count, RecordBatchHeader.BaseTimestamp(batchSpan), timestamps, out var problem))
                 {
                     return BatchValidation.Fail(ErrorCode.CorruptMessage, problem);
@@ -95,13 +96,14 @@ public static class RecordBatchReader
     /// <summary>
     /// Offset delta and timestamp of every record of a stored batch, for ListOffsets by timestamp.
     /// Uncompressed and gzip batches are read record by record. Other codecs (snappy, lz4, zstd) have no
-    /// decoder in the BCL: for those every record is reported with the batch's max timestamp, which makes a
-    /// timestamp lookup land on the batch's first offset — coarser than Kafka, never past the right record's batch.
+    /// decoder in the BCL: for those the batch is reported as one position at its first offset with the batch's
+    /// max timestamp, so a timestamp lookup lands on the batch's first offset — coarser than Kafka, never past
+    /// the right record's batch.
     /// </summary>
     public static List<RecordPosition> RecordPositions(ReadOnlySpan<byte> batch)
     {
         var count = RecordBatchHeader.RecordCount(batch);
-        var positions = new List<RecordPosition>(Math.Max(count, 0));
+        var positions = new List<RecordPosition>(Math.Clamp(count, 0, batch.Length));
         var baseTimestamp = RecordBatchHeader.BaseTimestamp(batch);
         var maxTimestamp = RecordBatchHeader.MaxTimestamp(batch);
         var logAppendTime = RecordBatchHeader.IsLogAppendTime(batch);
@@ -114,12 +116,9 @@ public static class RecordBatchReader
         };
         if (!ok)
         {
+            // One position stands for the whole batch: a lookup by time or max timestamp lands on its first offset.
             positions.Clear();
-            var lastOffsetDelta = RecordBatchHeader.LastOffsetDelta(batch);
-            for (var delta = 0; delta <= lastOffsetDelta; delta++)
-            {
-                positions.Add(new RecordPosition(delta, maxTimestamp));
-            }
+            positions.Add(new RecordPosition(0, maxTimestamp));
         }
         if (logAppendTime)
         {

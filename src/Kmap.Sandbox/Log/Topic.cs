@@ -12,6 +12,12 @@ public sealed class Topic
         ReplicationFactor = replicationFactor;
     }
 
+    /// <summary>
+    /// A sandbox limit, not Kafka's (which has none per topic): a request for two billion partitions must be an
+    /// error, not an out-of-memory crash.
+    /// </summary>
+    public const int MaxPartitions = 100_000;
+
     public string Name { get; }
     public Guid TopicId { get; }
     public short ReplicationFactor { get; }

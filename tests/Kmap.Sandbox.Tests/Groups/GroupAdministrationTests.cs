@@ -2,7 +2,6 @@ using Kmap.Sandbox.Apis;
 using Kmap.Sandbox.Groups;
 using Kmap.Sandbox.Protocol;
 using static Kmap.Sandbox.Tests.Groups.GroupTestSupport;
-using GroupState = Kmap.Sandbox.Tests.Groups.GroupTestSupport.GroupState;
 
 namespace Kmap.Sandbox.Tests.Groups;
 
@@ -120,5 +119,53 @@ public class GroupAdministrationTests
         Assert.Equal(["consumed"], left.Topics.Select(t => t.Name));
         var unknown = await client.SendAsync(OffsetDelete, 0, new OffsetDeleteRequest("nope", [new OffsetDeleteRequestTopic("consumed", [0])]));
         Assert.Equal(ErrorCode.GroupIdNotFound, unknown.ErrorCode);
+    }
+
+    [Fact]
+    public async Task DescribeGroups_reports_authorized_operations_only_when_asked()
+    {
+        await using var sandbox = await SandboxCluster.StartAsync(Fast(), cancellationToken: Ct);
+        CreateTopic(sandbox, "t", 1);
+        await using var client = await GroupProtocolClient.ConnectAsync(sandbox, 0);
+        await client.SendAsync(OffsetCommit, 8, Commit("g", -1, "", "t", 1));
+        var asked = (await client.SendAsync(DescribeGroups, 5, new DescribeGroupsRequest(["g"], true))).Groups.Single();
+        Assert.Equal((1 << 3) | (1 << 6) | (1 << 8), asked.AuthorizedOperations);
+        var notAsked = (await client.SendAsync(DescribeGroups, 5, new DescribeGroupsRequest(["g"], false))).Groups.Single();
+        Assert.Equal(int.MinValue, notAsked.AuthorizedOperations);
+    }
+
+    [Fact]
+    public async Task A_restart_from_a_data_directory_keeps_offsets_and_the_consumer_protocol_type()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "kmap-groups-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var options = Fast() with { DataDirectory = directory };
+            await using (var sandbox = await SandboxCluster.StartAsync(options, cancellationToken: Ct))
+            {
+                CreateTopic(sandbox, "t", 1);
+                await using var client = await GroupProtocolClient.ConnectAsync(sandbox, 0);
+                var member = await StableMemberAsync(client, "consumers", "t");
+                await client.SendAsync(OffsetCommit, 8, Commit("consumers", member.GenerationId, member.MemberId, "t", 17));
+                await client.SendAsync(OffsetCommit, 8, Commit("simple", -1, "", "t", 3));
+            }
+            await using (var restarted = await SandboxCluster.StartAsync(options, cancellationToken: Ct))
+            {
+                await using var client = await GroupProtocolClient.ConnectAsync(restarted, 0);
+                var listed = (await client.SendAsync(ListGroups, 4, new ListGroupsRequest([], []))).Groups.OrderBy(g => g.GroupId, StringComparer.Ordinal).ToList();
+                Assert.Equal(["consumers", "simple"], listed.Select(g => g.GroupId));
+                Assert.Equal(["consumer", ""], listed.Select(g => g.ProtocolType));
+                Assert.All(listed, g => Assert.Equal("Empty", g.GroupState));
+                var fetched = await client.SendAsync(OffsetFetch, 7, new OffsetFetchRequest("consumers", null, [], false));
+                Assert.Equal(17, fetched.Topics.Single().Partitions.Single().CommittedOffset);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
     }
 }
