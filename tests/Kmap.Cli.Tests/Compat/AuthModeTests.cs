@@ -79,6 +79,28 @@ public class AuthModeTests
         Assert.Equal([("orders", 0, 0L), ("orders", 1, 0L)], committed.OrderBy(c => c.Partition).Select(c => (c.Topic, c.Partition, c.Offset)));
     }
 
+    [Fact]
+    public async Task A_wrong_password_fails_at_once_with_the_brokers_reason_and_writes_nothing()
+    {
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions
+        {
+            SaslMechanisms = ["SCRAM-SHA-256"],
+            Users = new Dictionary<string, string> { [User] = Password },
+        }, cancellationToken: TestContext.Current.CancellationToken);
+        using var dir = new TempDirectory();
+        var stderr = new StringWriter();
+        var context = new CliContext(new StringWriter(), stderr, name => name == "KMAP_SASL_PASSWORD" ? "wrong" : null);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var exit = await KmapApp.RunAsync(["-brokers", sandbox.BootstrapServers, "-sasl-mechanism", "SCRAM-SHA-256", "-sasl-username", User,
+            "-save-offsets", dir.File("offsets.json")], context, TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.Failure, exit);
+        Assert.Contains("Authentication failed", stderr.ToString(), StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}: the request timeout was waited out");
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
     private static (SandboxOptions Options, string[] Flags, string Properties) Setup(string mode, TestCertificates certificates, string keystore)
     {
         var users = new Dictionary<string, string> { [User] = Password };
