@@ -156,4 +156,21 @@ public class FaultRawProtocolTests
         var fetched = await after.SendAsync(OffsetFetch, 8, new OffsetFetchRequest("", null, [new OffsetFetchRequestGroup("g", null, -1, null)], false));
         Assert.Equal(5, fetched.Groups.Single().Topics.Single().Partitions.Single().CommittedOffset);
     }
+
+    [Fact]
+    public async Task A_timetabled_outage_stops_the_broker_and_restarts_it_on_the_same_port_and_coordinators_move_on_a_timer()
+    {
+        await using var sandbox = await StartAsync("down=1:0-300;move-coordinators=50", brokers: 3);
+        var port = sandbox.State.Brokers[1].Port;
+
+        await EventuallyAsync(() => Task.FromResult(!sandbox.IsRunning(1)), TimeSpan.FromSeconds(10), "broker 1 to stop");
+        await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => GroupProtocolClient.ConnectAsync(sandbox, 1));
+        await EventuallyAsync(() => Task.FromResult(sandbox.IsRunning(1)), TimeSpan.FromSeconds(10), "broker 1 to restart");
+        await using (var client = await GroupProtocolClient.ConnectAsync(sandbox, 1))
+        {
+            Assert.Equal(port, sandbox.State.Brokers[1].Port);
+            Assert.NotEqual(ErrorCode.None, (await client.SendAsync(Heartbeat, 4, new HeartbeatRequest("g", 1, "m", null))).ErrorCode);
+        }
+        await EventuallyAsync(() => Task.FromResult(sandbox.State.CoordinatorShift >= 2), TimeSpan.FromSeconds(10), "coordinators to move twice");
+    }
 }
