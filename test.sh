@@ -37,6 +37,16 @@ else
   failed=$((failed + 1))
 fi
 
+step "launcher: ./kmap builds once, then runs without building"
+./kmap -version > "$log_dir/launcher1.log" 2>&1
+if ./kmap -version > "$log_dir/launcher2.log" 2>&1 && grep -q '^kmap [0-9]' "$log_dir/launcher2.log" && ! grep -q 'building' "$log_dir/launcher2.log"; then
+  passed=$((passed + 1))
+  echo "launcher ok: $(cat "$log_dir/launcher2.log")"
+else
+  cat "$log_dir/launcher1.log" "$log_dir/launcher2.log"
+  failed=$((failed + 1))
+fi
+
 export KMAP_CONFORMANCE_RESULTS="$log_dir/conformance.tsv"
 : > "$KMAP_CONFORMANCE_RESULTS"
 
