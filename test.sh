@@ -3,7 +3,7 @@
 # Installs what it needs first (Debian packages, kafkajs, NuGet restore), idempotently.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-cd "$root"
+cd "$root" || exit 1
 
 passed=0
 failed=0
