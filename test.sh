@@ -37,6 +37,15 @@ else
   failed=$((failed + 1))
 fi
 
+step "shellcheck of the project's own scripts"
+mapfile -t own_scripts < <(git ls-files '*.sh' kmap .ci/run 2>/dev/null)
+if shellcheck "${own_scripts[@]}"; then
+  passed=$((passed + 1))
+  echo "shellcheck ok (${#own_scripts[@]} scripts)"
+else
+  failed=$((failed + 1))
+fi
+
 step "launcher: ./kmap builds once, then runs without building"
 ./kmap -version > "$log_dir/launcher1.log" 2>&1
 if ./kmap -version > "$log_dir/launcher2.log" 2>&1 && grep -q '^kmap [0-9]' "$log_dir/launcher2.log" && ! grep -q 'building' "$log_dir/launcher2.log"; then
