@@ -20,6 +20,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
     private readonly string bootstrap;
     private readonly TimeSpan timeout;
     private readonly Wire.MultiGroupOffsetFetch? multiGroupFetch;
+    private readonly KafkaClientLog clientLog;
 
     public KafkaAdmin(ConnectionSettings settings, TimeSpan? timeout = null, Action<string>? log = null)
     {
@@ -27,7 +28,8 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
         bootstrap = settings.BootstrapServers;
         this.timeout = timeout ?? TimeSpan.FromSeconds(30);
         var config = KafkaClientConfig.ForAdmin(settings);
-        admin = Build(config, log);
+        clientLog = new KafkaClientLog(log);
+        admin = Build(config, clientLog);
         // The hand-written requests speak plaintext only; TLS and SASL connections use librdkafka alone.
         multiGroupFetch = settings.EffectiveProtocol == Kmap.Core.Config.SecurityProtocol.Plaintext
             ? new Wire.MultiGroupOffsetFetch(settings.BootstrapServers, this.timeout)
@@ -39,11 +41,14 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
             ? Task.FromResult<IReadOnlyDictionary<string, GroupOffsetsAnswer>?>(null)
             : multiGroupFetch.FetchAsync(groups, progress, cancellationToken);
 
-    private static IAdminClient Build(AdminClientConfig config, Action<string>? log)
+    private static IAdminClient Build(AdminClientConfig config, KafkaClientLog log)
     {
         try
         {
-            return BuildClient(config, log);
+            return new AdminClientBuilder(config)
+                .SetLogHandler((_, message) => log.OnLog(message))
+                .SetErrorHandler((_, error) => log.OnError(error))
+                .Build();
         }
         catch (Exception e) when (e is InvalidOperationException or KafkaException or ArgumentException)
         {
@@ -52,18 +57,25 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
         }
     }
 
-    private static IAdminClient BuildClient(AdminClientConfig config, Action<string>? log)
+    /// <summary>Awaits an admin call, but gives up at once when the client has failed for good (e.g. SASL authentication).</summary>
+    private async Task<T> Guard<T>(Task<T> call)
     {
-        return new AdminClientBuilder(config)
-            .SetLogHandler((_, message) =>
-            {
-                // librdkafka's own chatter only matters when something is wrong.
-                if (message.Level <= SyslogLevel.Warning)
-                {
-                    log?.Invoke($"librdkafka: {message.Message}");
-                }
-            })
-            .Build();
+        var first = await Task.WhenAny(call, clientLog.Fatal);
+        if (first != call)
+        {
+            throw await clientLog.Fatal;
+        }
+        return await call;
+    }
+
+    private async Task Guard(Task call)
+    {
+        var first = await Task.WhenAny(call, clientLog.Fatal);
+        if (first != call)
+        {
+            throw await clientLog.Fatal;
+        }
+        await call;
     }
 
     public void Dispose() => admin.Dispose();
@@ -79,7 +91,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
         ListConsumerGroupsResult result;
         try
         {
-            result = await admin.ListConsumerGroupsAsync(new ListConsumerGroupsOptions { RequestTimeout = timeout });
+            result = await Guard(admin.ListConsumerGroupsAsync(new ListConsumerGroupsOptions { RequestTimeout = timeout }));
         }
         catch (ListConsumerGroupsException e)
         {
@@ -108,7 +120,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
         List<ConsumerGroupDescription> descriptions;
         try
         {
-            var result = await admin.DescribeConsumerGroupsAsync(groups, new DescribeConsumerGroupsOptions { RequestTimeout = timeout });
+            var result = await Guard(admin.DescribeConsumerGroupsAsync(groups, new DescribeConsumerGroupsOptions { RequestTimeout = timeout }));
             descriptions = result.ConsumerGroupDescriptions;
         }
         catch (DescribeConsumerGroupsException e)
@@ -143,7 +155,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
         List<ListConsumerGroupOffsetsResult> results;
         try
         {
-            results = await admin.ListConsumerGroupOffsetsAsync(request, new ListConsumerGroupOffsetsOptions { RequestTimeout = timeout });
+            results = await Guard(admin.ListConsumerGroupOffsetsAsync(request, new ListConsumerGroupOffsetsOptions { RequestTimeout = timeout }));
         }
         catch (ListConsumerGroupOffsetsException e)
         {
@@ -206,7 +218,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
         List<ListOffsetsResultInfo> infos;
         try
         {
-            infos = (await admin.ListOffsetsAsync(request, new ListOffsetsOptions { RequestTimeout = timeout })).ResultInfos;
+            infos = (await Guard(admin.ListOffsetsAsync(request, new ListOffsetsOptions { RequestTimeout = timeout }))).ResultInfos;
         }
         catch (ListOffsetsException e)
         {
@@ -253,7 +265,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
         };
         try
         {
-            var results = await admin.AlterConsumerGroupOffsetsAsync(request, new AlterConsumerGroupOffsetsOptions { RequestTimeout = timeout });
+            var results = await Guard(admin.AlterConsumerGroupOffsetsAsync(request, new AlterConsumerGroupOffsetsOptions { RequestTimeout = timeout }));
             return results.SelectMany(r => r.Partitions).Select(p => new PartitionResult(new CoreTopicPartition(p.Topic, p.Partition.Value), null)).ToList();
         }
         catch (AlterConsumerGroupOffsetsException e)
@@ -277,7 +289,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
     {
         try
         {
-            await admin.DeleteGroupsAsync(groups.ToList(), new DeleteGroupsOptions { RequestTimeout = timeout });
+            await Guard(admin.DeleteGroupsAsync(groups.ToList(), new DeleteGroupsOptions { RequestTimeout = timeout }));
             return groups.Select(g => new GroupResult(g, null)).ToList();
         }
         catch (DeleteGroupsException e)
@@ -295,7 +307,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
         var request = partitions.Select(p => new KafkaTopicPartition(p.Topic, p.Partition)).ToList();
         try
         {
-            var result = await admin.DeleteConsumerGroupOffsetsAsync(group, request, new DeleteConsumerGroupOffsetsOptions { RequestTimeout = timeout });
+            var result = await Guard(admin.DeleteConsumerGroupOffsetsAsync(group, request, new DeleteConsumerGroupOffsetsOptions { RequestTimeout = timeout }));
             return result.Partitions.Select(p => new PartitionResult(new CoreTopicPartition(p.Topic, p.Partition.Value), null)).ToList();
         }
         catch (DeleteConsumerGroupOffsetsException e)
@@ -319,7 +331,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
     {
         try
         {
-            return await call();
+            return await Guard(call());
         }
         catch (KafkaException e)
         {
@@ -328,7 +340,9 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
     }
 
     private ClusterException Wrap(KafkaException e, string what) =>
-        new($"cannot {what} on {bootstrap}: {e.Error.Reason} (check -brokers/--bootstrap-server, the security protocol and credentials)", e);
+        new($"cannot {what} on {bootstrap}: {e.Error.Reason}"
+            + (clientLog.LastError is { } last && last != e.Error.Reason ? $" (last client error: {last})" : "")
+            + " — check -brokers/--bootstrap-server, the security protocol and the credentials", e);
 
     private static string StateName(ConsumerGroupState state) => state switch
     {

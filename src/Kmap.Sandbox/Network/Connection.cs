@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using Kmap.Sandbox.Apis;
 using Kmap.Sandbox.Cluster;
+using Kmap.Sandbox.Faults;
 using Kmap.Sandbox.Protocol;
 using Kmap.Sandbox.Security;
 
@@ -17,6 +18,14 @@ namespace Kmap.Sandbox.Network;
 /// </summary>
 internal sealed class Connection
 {
+    /// <summary>
+    /// Kafka's connection.failed.authentication.delay.ms: a connection that failed authentication stays
+    /// open (unread) this long after its last response before it is closed. Clients that read a response
+    /// and the end of the stream together (kafka-python) would otherwise drop the response and report
+    /// only "socket disconnected" instead of the broker's reason.
+    /// </summary>
+    private static readonly TimeSpan FailedAuthenticationCloseDelay = TimeSpan.FromMilliseconds(100);
+
     private readonly Socket _socket;
     private readonly Broker _broker;
     private readonly ClusterState _cluster;
@@ -26,6 +35,7 @@ internal sealed class Connection
     private readonly Channel<(long DueTicks, byte[] Frame)> _outbox =
         Channel.CreateUnbounded<(long, byte[])>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly string _peer;
+    private readonly ConnectionFaults _faults;
 
     public Connection(Socket socket, Broker broker, ClusterState cluster, ApiRegistry apis, TlsServer? tls)
     {
@@ -36,6 +46,7 @@ internal sealed class Connection
         _tls = tls;
         _peer = socket.RemoteEndPoint is IPEndPoint ip ? ip.Address.ToString() : "unknown";
         _state.Authenticated = !cluster.Options.UsesSasl;
+        _faults = cluster.Faults.ForConnection(broker, _peer);
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -58,6 +69,10 @@ internal sealed class Connection
                 _outbox.Writer.TryComplete();
                 await writer;
             }
+            if (_state.CloseAfterResponse is not null)
+            {
+                await Task.Delay(FailedAuthenticationCloseDelay, _cluster.Time, linked.Token);
+            }
         }
         catch (OperationCanceledException)
         {
@@ -66,7 +81,7 @@ internal sealed class Connection
         {
             _cluster.Log($"broker {_broker.Id}: closing connection from {_peer}: {e.Message}");
         }
-        catch (SaslFailedException e)
+        catch (ConnectionDroppedException e)
         {
             _cluster.Log($"broker {_broker.Id}: closing connection from {_peer}: {e.Message}");
         }
@@ -114,8 +129,17 @@ internal sealed class Connection
             if (_state.RawSaslTokens)
             {
                 // After SaslHandshake v0 the client sends bare tokens; the answer is a bare token too.
-                var token = SaslServer.Evaluate(_cluster, _state, frame);
-                EnqueueRawToken(arrived, token);
+                // A failure is not answered at all: Kafka just closes the connection.
+                try
+                {
+                    EnqueueRawToken(arrived, SaslServer.Evaluate(_cluster, _state, frame));
+                }
+                catch (SaslFailedException e)
+                {
+                    _state.CloseAfterResponse = $"SASL {_state.SaslMechanism} authentication failed: {e.Message}";
+                    _cluster.Log($"broker {_broker.Id}: closing connection from {_peer}: {_state.CloseAfterResponse}");
+                    return;
+                }
                 continue;
             }
 
@@ -162,7 +186,9 @@ internal sealed class Connection
         reader.Flexible = flexible;
         reader.TaggedFields();
         var context = new RequestContext(header, _broker, _cluster, _peer, _state, _apis);
-        var body = await handler.HandleAsync(context, reader, cancellationToken);
+        var body = await _faults.BeforeHandleAsync(header, handler, reader, cancellationToken) is { } injected
+            ? injected.Body
+            : await handler.HandleAsync(context, reader, cancellationToken);
         if (header.ApiKey.ChangesPersistentState())
         {
             // One place marks the state changed, so no handler can forget to (Metadata may auto-create topics).
