@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs kmap's benchmarks against sandboxes with injected latency: bench/run.sh [all|backup|sandbox] [--quick]
+# Runs kmap's benchmarks against sandboxes with injected latency: bench/run.sh [all|backup|sweep|sandbox|probe] [--quick]
 # Builds kmap (the ./kmap launcher's build) and the bench, installs the baseline clients if missing.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

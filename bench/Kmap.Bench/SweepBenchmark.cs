@@ -23,6 +23,11 @@ internal static class SweepBenchmark
             await using (var small = await BenchCluster.StartAsync(SequentialGroups, 10, TimeSpan.FromMilliseconds(latency), brokers: 3))
             {
                 var go = await BackupBenchmark.RunGoAlgorithmAsync(small);
+                if (go.Failure is not null)
+                {
+                    Console.Error.WriteLine($"bench: the sequential run at {latency} ms failed: {go.Failure}");
+                    return 1;
+                }
                 perGroup = go.Wall.TotalSeconds / SequentialGroups;
             }
             foreach (var groups in GroupCounts)
