@@ -241,7 +241,8 @@ internal sealed class Connection
                 var wait = _cluster.Time.GetElapsedTime(_cluster.Time.GetTimestamp(), due);
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait, _cluster.Time, cancellationToken);
+                    // Timers count whole milliseconds and truncate: round up, or 1 ms of latency would be none at all.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), _cluster.Time, cancellationToken);
                 }
                 await stream.WriteAsync(frame, cancellationToken);
                 if (!_outbox.Reader.TryPeek(out _))
