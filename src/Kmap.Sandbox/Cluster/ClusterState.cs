@@ -39,6 +39,9 @@ public sealed class ClusterState
     /// <summary>Producer ids handed out by InitProducerId.</summary>
     public ProducerIds ProducerIds { get; } = new();
 
+    /// <summary>Requests answered, per API key (benchmarks count round trips here).</summary>
+    public RequestCounter Requests { get; } = new();
+
     public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>Bumped by every change worth persisting (topics, records, offsets); the data directory saves when it moves.</summary>

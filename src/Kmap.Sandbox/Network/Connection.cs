@@ -162,6 +162,7 @@ internal sealed class Connection
         var reader = new KafkaReader(frame);
         var header = RequestHeader.Read(reader);
         var handler = _apis.Find(header.ApiKey);
+        _cluster.Requests.Count(header.ApiKey);
 
         if (header.ApiKey == ApiKey.ApiVersions && (handler is null || header.ApiVersion > handler.MaxVersion))
         {
