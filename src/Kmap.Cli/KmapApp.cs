@@ -1,35 +1,54 @@
 using System.CommandLine;
 using Kmap.Cli.Commands;
+using Kmap.Cli.Compat;
 
 namespace Kmap.Cli;
 
 /// <summary>Builds the command tree and runs it. Exit codes: 0 success, 1 failure, 2 usage error, 3 partial success.</summary>
 public static class KmapApp
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, CliContext.FromProcess(), CancellationToken.None);
+
+    public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken)
     {
-        if (args is ["-version"] or ["--version"] or ["-v"])
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(context);
+        if (args is ["--version"] or ["-v"])
         {
-            Console.Out.WriteLine($"kmap {Version}");
+            await context.Out.WriteLineAsync($"kmap {Version}");
             return ExitCodes.Success;
         }
+        // The Go tool had no sub-commands: a first word that is a flag means its one-shot mode.
+        if (args.Length > 0 && args[0].StartsWith('-') && args[0] is not ("--help" or "-h" or "-?" or "--version"))
+        {
+            return await CompatMode.RunAsync(args, context, cancellationToken);
+        }
 
-        var root = new RootCommand("kmap — map Kafka clusters, back up and restore consumer-group offsets.")
+        var root = new RootCommand("""
+            kmap — map Kafka clusters, back up and restore consumer-group offsets.
+
+            The Go tool's one-shot mode is kept: `kmap -brokers B -save-offsets F -restore-offsets-script S`
+            (run `kmap -help` for its flags).
+
+            Exit status: 0 success, 1 failure, 2 usage error, 3 partial success.
+            """)
         {
             SandboxCommand.Create(),
             DemoCommand.Create(),
+            ConsumerGroupsCommand.Create(context),
         };
-        var result = root.Parse(args);
+        // Group names may start with '@': never read them as response files.
+        var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (result.Errors.Count > 0)
         {
             foreach (var error in result.Errors)
             {
-                await Console.Error.WriteLineAsync($"kmap: {error.Message}");
+                await context.Error.WriteLineAsync($"kmap: {error.Message}");
             }
-            await Console.Error.WriteLineAsync("Run 'kmap --help' for usage.");
+            await context.Error.WriteLineAsync("Run 'kmap --help' for usage.");
             return ExitCodes.Usage;
         }
-        return await result.InvokeAsync();
+        return await result.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error }, cancellationToken);
     }
 
     public static string Version =>

@@ -17,4 +17,10 @@ public sealed class ConnectionState
 
     /// <summary>State a multi-step mechanism (SCRAM) keeps between its messages.</summary>
     public object? SaslExchange { get; set; }
+
+    /// <summary>
+    /// Set by a handler whose response must be the last one on this connection (Kafka closes it after a
+    /// failed SASL handshake or authentication); the connection sends that response, then closes.
+    /// </summary>
+    public string? CloseAfterResponse { get; set; }
 }

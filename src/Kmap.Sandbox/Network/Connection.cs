@@ -115,7 +115,7 @@ internal sealed class Connection
             {
                 // After SaslHandshake v0 the client sends bare tokens; the answer is a bare token too.
                 var token = SaslServer.Evaluate(_cluster, _state, frame);
-                Enqueue(arrived, token);
+                EnqueueRawToken(arrived, token);
                 continue;
             }
 
@@ -123,6 +123,12 @@ internal sealed class Connection
             if (response is not null)
             {
                 Enqueue(arrived, response);
+            }
+            if (_state.CloseAfterResponse is { } reason)
+            {
+                // The write loop still sends what is queued (the error response), then the connection closes.
+                _cluster.Log($"broker {_broker.Id}: closing connection from {_peer}: {reason}");
+                return;
             }
         }
     }
@@ -190,7 +196,8 @@ internal sealed class Connection
         _outbox.Writer.TryWrite((due, frame));
     }
 
-    private void Enqueue(long arrivedTimestamp, ReadOnlySpan<byte> rawToken)
+    /// <summary>A bare token goes out with only its int32 size in front (named apart: a byte[] would bind to the frame overload).</summary>
+    private void EnqueueRawToken(long arrivedTimestamp, ReadOnlySpan<byte> rawToken)
     {
         var frame = new byte[4 + rawToken.Length];
         BinaryPrimitives.WriteInt32BigEndian(frame, rawToken.Length);

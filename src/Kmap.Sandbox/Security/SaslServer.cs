@@ -43,15 +43,25 @@ public static class SaslServer
     /// <summary>RFC 4616: [authzid] NUL authcid NUL passwd.</summary>
     private static Step Plain(ClusterState cluster, ConnectionState connection, byte[] token)
     {
+        // The messages are Kafka's PlainSaslServer's, which clients show to their users.
         var parts = Encoding.UTF8.GetString(token).Split('\0');
         if (parts.Length != 3)
         {
-            return new Step([], false, "Invalid SASL/PLAIN message format");
+            return new Step([], false, "Invalid SASL/PLAIN response: expected 3 tokens, got " + parts.Length);
         }
-        var (user, password) = (parts[1], parts[2]);
+        var (authorizationId, user, password) = (parts[0], parts[1], parts[2]);
+        if (user.Length == 0)
+        {
+            return new Step([], false, "Authentication failed: username not specified");
+        }
+        if (authorizationId.Length > 0 && authorizationId != user)
+        {
+            return new Step([], false, "Authentication failed: Client requested an authorization id that is different from username");
+        }
         if (!cluster.Options.Users.TryGetValue(user, out var expected) || !FixedTimeEquals(expected, password))
         {
-            return new Step([], false, "Invalid username or password");
+            cluster.Log($"SASL/PLAIN: invalid credentials for user '{user}'");
+            return new Step([], false, "Authentication failed: Invalid username or password");
         }
         connection.Principal = user;
         connection.Authenticated = true;

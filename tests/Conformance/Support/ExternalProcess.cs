@@ -6,8 +6,11 @@ namespace Kmap.Conformance.Tests.Support;
 /// <summary>Runs a client written elsewhere (kcat, python3, node) with a hard time limit; never hangs a test.</summary>
 public static class ExternalProcess
 {
-    public sealed record Result(int ExitCode, string StandardOutput, string StandardError, bool TimedOut)
+    public sealed record Result(int ExitCode, byte[] StandardOutputBytes, string StandardError, bool TimedOut)
     {
+        /// <summary>Standard output as UTF-8 text; <see cref="StandardOutputBytes"/> keeps binary output exact.</summary>
+        public string StandardOutput => Encoding.UTF8.GetString(StandardOutputBytes);
+
         public override string ToString() => $"exit {ExitCode}{(TimedOut ? " (timed out)" : "")}\nstdout:\n{StandardOutput}\nstderr:\n{StandardError}";
     }
 
@@ -31,7 +34,7 @@ public static class ExternalProcess
             start.Environment[key] = value;
         }
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stdout = ReadAllAsync(process.StandardOutput.BaseStream);
         var stderr = process.StandardError.ReadToEndAsync();
         if (standardInput is not null)
         {
@@ -54,4 +57,11 @@ public static class ExternalProcess
     }
 
     public static string Utf8(byte[] bytes) => Encoding.UTF8.GetString(bytes);
+
+    private static async Task<byte[]> ReadAllAsync(Stream stream)
+    {
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer);
+        return buffer.ToArray();
+    }
 }

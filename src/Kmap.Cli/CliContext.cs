@@ -1,0 +1,16 @@
+namespace Kmap.Cli;
+
+/// <summary>The outside world of one run: streams, environment, clock. Tests pass their own.</summary>
+public sealed record CliContext(TextWriter Out, TextWriter Error, Func<string, string?> Environment)
+{
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The kmap that generated scripts call back when Kafka's tools are absent; null when unknown.</summary>
+    public string? KmapPath { get; init; } = KmapExecutable.Path;
+
+    /// <summary>Progress lines only when a person watches stderr.</summary>
+    public bool ShowProgress { get; init; }
+
+    public static CliContext FromProcess() =>
+        new(Console.Out, Console.Error, System.Environment.GetEnvironmentVariable) { ShowProgress = !Console.IsErrorRedirected };
+}

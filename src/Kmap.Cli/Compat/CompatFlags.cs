@@ -1,0 +1,45 @@
+namespace Kmap.Cli.Compat;
+
+/// <summary>The Go tool's flags, names unchanged.</summary>
+internal static class CompatFlags
+{
+    public const string Brokers = "brokers";
+    public const string SaveOffsets = "save-offsets";
+    public const string RestoreOffsetsScript = "restore-offsets-script";
+    public const string SecurityProtocol = "security-protocol";
+    public const string SaslMechanism = "sasl-mechanism";
+    public const string SaslUsername = "sasl-username";
+    public const string SaslPassword = "sasl-password";
+    public const string TlsCa = "tls-ca";
+    public const string TlsCert = "tls-cert";
+    public const string TlsKey = "tls-key";
+    public const string TlsSkipVerify = "tls-skip-verify";
+    public const string CommandConfig = "command-config";
+    public const string Version = "version";
+    public const string Help = "help";
+
+    public static readonly IReadOnlyList<GoFlag> All =
+    [
+        new(Brokers, false, "comma-separated bootstrap brokers (default localhost:9092)", "host:port[,host:port]"),
+        new(SaveOffsets, false, "write every consumer group's committed offsets to this JSON file", "FILE"),
+        new(RestoreOffsetsScript, false, "write a bash script that restores those offsets (on this or another cluster)", "FILE"),
+        new(SecurityProtocol, false, "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (a username alone implies SASL_PLAINTEXT)", "PROTOCOL"),
+        new(SaslMechanism, false, "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (default PLAIN)", "MECHANISM"),
+        new(SaslUsername, false, "SASL username", "NAME"),
+        new(SaslPassword, false, "SASL password; better: set KMAP_SASL_PASSWORD so it stays out of `ps`", "PASSWORD"),
+        new(TlsCa, false, "PEM file of the CA that signed the brokers' certificates", "FILE") { Aliases = ["tls-ca-cert"] },
+        new(TlsCert, false, "PEM client certificate (mTLS)", "FILE") { Aliases = ["tls-client-cert"] },
+        new(TlsKey, false, "PEM client private key (mTLS)", "FILE") { Aliases = ["tls-client-key"] },
+        new(TlsSkipVerify, true, "do not check the brokers' certificates (insecure; prints a warning)"),
+        new(CommandConfig, false, "Java client.properties, as given to Kafka's tools; flags override it", "FILE"),
+        new(Version, true, "print the version and exit"),
+        new(Help, true, "show this help") { Aliases = ["h"] },
+        new("output", false, "cluster JSON report", "FILE") { NotYetSupported = true },
+        new("html", false, "HTML report", "FILE") { NotYetSupported = true },
+        new("dot", false, "Graphviz report", "FILE") { NotYetSupported = true },
+        new("recreate-script", false, "topic recreation script", "FILE") { NotYetSupported = true },
+        new("topic-sizes", true, "topic sizes") { NotYetSupported = true },
+        new("topic-sizes-output", false, "topic sizes file", "FILE") { NotYetSupported = true },
+        new("topic-list", false, "topics to size", "a,b") { NotYetSupported = true },
+    ];
+}

@@ -1,0 +1,126 @@
+using Kmap.Core.Backup;
+using Kmap.Core.Cluster;
+using Kmap.Core.Config;
+using Kmap.Core.Scripts;
+using Kmap.Kafka;
+
+namespace Kmap.Cli.Compat;
+
+/// <summary>
+/// The Go tool's one-shot mode: `kmap -brokers B -save-offsets F -restore-offsets-script S`.
+/// Parses the flags, runs one backup, writes exactly the requested files.
+/// </summary>
+internal static class CompatMode
+{
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken cancellationToken)
+    {
+        var parsed = CompatCommandLine.Parse(args);
+        if (parsed.Error is not null)
+        {
+            return await UsageErrorAsync(context, parsed.Error);
+        }
+        if (parsed.Flag(CompatFlags.Help))
+        {
+            await context.Out.WriteAsync(CompatUsage.Text());
+            return ExitCodes.Success;
+        }
+        if (parsed.Flag(CompatFlags.Version))
+        {
+            await context.Out.WriteLineAsync($"kmap {KmapApp.Version}");
+            return ExitCodes.Success;
+        }
+        var unsupported = CompatFlags.All.Where(f => f.NotYetSupported && parsed.IsSet(f.Name)).Select(f => "-" + f.Name).ToList();
+        if (unsupported.Count > 0)
+        {
+            return await UsageErrorAsync(context, $"{string.Join(", ", unsupported)}: not yet supported by this version of kmap (only -save-offsets and -restore-offsets-script are)");
+        }
+        var jsonPath = parsed.Get(CompatFlags.SaveOffsets);
+        var scriptPath = parsed.Get(CompatFlags.RestoreOffsetsScript);
+        if (jsonPath is null && scriptPath is null)
+        {
+            return await UsageErrorAsync(context, "nothing to do: the default cluster JSON/HTML report is not yet supported; give -save-offsets FILE and/or -restore-offsets-script FILE");
+        }
+
+        ConnectionSettings settings;
+        try
+        {
+            settings = ConnectionSettingsBuilder.Build(ReadAuthFlags(parsed), context.Environment, File.ReadAllText, m => context.Error.WriteLine(m));
+        }
+        catch (FormatException e)
+        {
+            return await UsageErrorAsync(context, e.Message);
+        }
+
+        KafkaAdmin admin;
+        try
+        {
+            admin = new KafkaAdmin(settings, log: m => context.Error.WriteLine($"kmap: {m}"));
+        }
+        catch (ClusterException e)
+        {
+            await context.Error.WriteLineAsync($"kmap: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        using var client = admin;
+        var service = new OffsetBackupService(admin, context.Time);
+        BackupResult result;
+        try
+        {
+            result = await service.BackupAsync(new BackupOptions(settings.BootstrapServers)
+            {
+                Progress = context.ShowProgress ? (done, total) => ReportProgress(context, done, total) : null,
+            }, cancellationToken);
+        }
+        catch (ClusterException e)
+        {
+            await context.Error.WriteLineAsync($"kmap: {e.Message}");
+            return ExitCodes.Failure;
+        }
+
+        var scriptOptions = new RestoreScriptOptions { KmapPath = context.KmapPath, KmapVersion = KmapApp.Version };
+        try
+        {
+            await BackupFiles.WriteAsync(result.Backup, jsonPath, scriptPath, scriptOptions, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            await context.Error.WriteLineAsync($"kmap: cannot write the backup: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        await BackupReport.WriteAsync(context.Error, result, jsonPath, scriptPath);
+        return result.IsComplete ? ExitCodes.Success : ExitCodes.Partial;
+    }
+
+    private static AuthFlags ReadAuthFlags(CompatParseResult parsed) => new()
+    {
+        BootstrapServers = parsed.Get(CompatFlags.Brokers),
+        SecurityProtocol = parsed.Get(CompatFlags.SecurityProtocol),
+        SaslMechanism = parsed.Get(CompatFlags.SaslMechanism),
+        SaslUsername = parsed.Get(CompatFlags.SaslUsername),
+        SaslPassword = parsed.Get(CompatFlags.SaslPassword),
+        TlsCa = parsed.Get(CompatFlags.TlsCa),
+        TlsCert = parsed.Get(CompatFlags.TlsCert),
+        TlsKey = parsed.Get(CompatFlags.TlsKey),
+        TlsSkipVerify = parsed.Flag(CompatFlags.TlsSkipVerify),
+        CommandConfig = parsed.Get(CompatFlags.CommandConfig),
+    };
+
+    private static void ReportProgress(CliContext context, int done, int total)
+    {
+        if (done == total || done % 100 == 0)
+        {
+            context.Error.Write($"\rkmap: reading committed offsets: {done}/{total} groups");
+            if (done == total)
+            {
+                context.Error.WriteLine();
+            }
+        }
+    }
+
+    private static async Task<int> UsageErrorAsync(CliContext context, string message)
+    {
+        await context.Error.WriteLineAsync($"kmap: {message}");
+        await context.Error.WriteLineAsync("Run 'kmap -help' for the flags.");
+        return ExitCodes.Usage;
+    }
+}

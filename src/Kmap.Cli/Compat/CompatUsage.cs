@@ -1,0 +1,55 @@
+using System.Text;
+
+namespace Kmap.Cli.Compat;
+
+/// <summary>Help of the one-shot mode, with the examples of the offsets guide.</summary>
+internal static class CompatUsage
+{
+    public static string Text()
+    {
+        var text = new StringBuilder();
+        text.Append("""
+            Usage: kmap -brokers host:port [auth flags] -save-offsets FILE -restore-offsets-script FILE
+                   kmap <command> [options]        (run `kmap --help` for the commands)
+
+            One-shot mode of the Go tool: flags may be written -flag value, -flag=value or --flag value.
+            It writes exactly the files that are asked for and nothing else.
+
+            Flags:
+
+            """);
+        foreach (var flag in CompatFlags.All.Where(f => !f.NotYetSupported))
+        {
+            text.Append(CompatCommandLine.Describe(flag)).Append('\n');
+        }
+        text.Append("""
+
+            Not yet supported in this version (refused with exit status 2, never ignored):
+              -output, -html, -dot, -recreate-script, -topic-sizes, -topic-sizes-output, -topic-list
+
+            Examples:
+              # Back up every group's committed offsets and write the restore script
+              kmap -brokers localhost:9092 -save-offsets consumer-offsets.json -restore-offsets-script restore-offsets.sh
+
+              # SASL/SCRAM over TLS (the password from the environment, not the command line)
+              KMAP_SASL_PASSWORD=secret kmap -brokers kafka:9092 -security-protocol SASL_SSL \
+                -sasl-mechanism SCRAM-SHA-256 -sasl-username admin \
+                -save-offsets offsets.json -restore-offsets-script restore.sh
+
+              # mTLS
+              kmap -brokers kafka:9092 -security-protocol SSL -tls-cert client.crt -tls-key client.key \
+                -tls-ca ca.crt -save-offsets offsets.json -restore-offsets-script restore.sh
+
+              # The same client.properties that kafka-consumer-groups.sh takes
+              kmap -brokers kafka:9092 -command-config client.properties -save-offsets offsets.json
+
+              # Restore on another cluster, previewing first
+              DRY_RUN=1 BOOTSTRAP_SERVERS=target:9092 ./restore-offsets.sh
+              BOOTSTRAP_SERVERS=target:9092 ./restore-offsets.sh
+
+            Exit status: 0 success, 1 failure, 2 usage error, 3 partial (some groups could not be read).
+
+            """);
+        return text.ToString();
+    }
+}

@@ -1,0 +1,14 @@
+namespace Kmap.Core.Backup;
+
+/// <summary>How to take a backup.</summary>
+public sealed record BackupOptions(string Cluster)
+{
+    /// <summary>OffsetFetch calls in flight at once. librdkafka answers one group per call, so throughput comes from concurrency.</summary>
+    public int MaxConcurrency { get; init; } = 32;
+
+    /// <summary>Also record each partition's log start/end (one ListOffsets for all partitions).</summary>
+    public bool IncludeLogOffsets { get; init; } = true;
+
+    /// <summary>Called after each group with (done, total); for a progress line on stderr.</summary>
+    public Action<int, int>? Progress { get; init; }
+}

@@ -1,0 +1,171 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Kmap.Core.Model;
+
+namespace Kmap.Core.Backup;
+
+/// <summary>
+/// The backup file format: the Go tool's layout (timestamp, cluster, consumer_groups[] with group,
+/// topics: topic → [{partition, offset}], timestamp) plus additions no query of the guide trips over.
+/// </summary>
+public static class OffsetBackupJson
+{
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Indented = true,
+        // Group names are printed as they are (unicode included); JSON escaping still covers quotes and controls.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static string Serialize(OffsetBackup backup)
+    {
+        ArgumentNullException.ThrowIfNull(backup);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            Write(json, backup);
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    private static void Write(Utf8JsonWriter json, OffsetBackup backup)
+    {
+        json.WriteStartObject();
+        json.WriteString("timestamp", Rfc3339.Format(backup.Timestamp));
+        json.WriteString("cluster", backup.Cluster);
+        json.WriteNumber("format_version", backup.FormatVersion);
+        if (backup.ClusterId is not null)
+        {
+            json.WriteString("cluster_id", backup.ClusterId);
+        }
+        json.WriteStartArray("consumer_groups");
+        foreach (var group in backup.ConsumerGroups.OrderBy(g => g.Group, StringComparer.Ordinal))
+        {
+            WriteGroup(json, group);
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteGroup(Utf8JsonWriter json, GroupOffsets group)
+    {
+        json.WriteStartObject();
+        json.WriteString("group", group.Group);
+        if (group.State is not null)
+        {
+            json.WriteString("state", group.State);
+        }
+        if (group.MemberCount is { } members)
+        {
+            json.WriteNumber("members", members);
+        }
+        json.WriteStartObject("topics");
+        foreach (var topic in group.ByTopic())
+        {
+            json.WriteStartArray(topic.Key);
+            foreach (var offset in topic)
+            {
+                WriteOffset(json, offset);
+            }
+            json.WriteEndArray();
+        }
+        json.WriteEndObject();
+        json.WriteString("timestamp", Rfc3339.Format(group.Timestamp));
+        json.WriteEndObject();
+    }
+
+    private static void WriteOffset(Utf8JsonWriter json, BackedUpOffset offset)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("partition", offset.Partition);
+        json.WriteNumber("offset", offset.Offset);
+        if (offset.LeaderEpoch is { } epoch)
+        {
+            json.WriteNumber("leader_epoch", epoch);
+        }
+        if (!string.IsNullOrEmpty(offset.Metadata))
+        {
+            json.WriteString("metadata", offset.Metadata);
+        }
+        if (offset.LogStartOffset is { } start)
+        {
+            json.WriteNumber("log_start_offset", start);
+        }
+        if (offset.LogEndOffset is { } end)
+        {
+            json.WriteNumber("log_end_offset", end);
+        }
+        if (offset.Lag is { } lag)
+        {
+            json.WriteNumber("lag", lag);
+        }
+        json.WriteEndObject();
+    }
+
+    /// <summary>Reads a backup written by kmap or by the Go tool (which had no additions).</summary>
+    public static OffsetBackup Deserialize(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException("a backup file is a JSON object with 'timestamp', 'cluster' and 'consumer_groups'");
+        }
+        var timestamp = root.TryGetProperty("timestamp", out var ts) && ts.ValueKind == JsonValueKind.String
+            ? Rfc3339.Parse(ts.GetString()!)
+            : DateTimeOffset.MinValue;
+        var cluster = root.TryGetProperty("cluster", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : "";
+        if (!root.TryGetProperty("consumer_groups", out var groupsElement) || groupsElement.ValueKind != JsonValueKind.Array)
+        {
+            throw new FormatException("the backup has no 'consumer_groups' array");
+        }
+        var groups = new List<GroupOffsets>();
+        foreach (var g in groupsElement.EnumerateArray())
+        {
+            groups.Add(ReadGroup(g, timestamp));
+        }
+        return new OffsetBackup(timestamp, cluster, groups)
+        {
+            FormatVersion = root.TryGetProperty("format_version", out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : 0,
+            ClusterId = root.TryGetProperty("cluster_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null,
+        };
+    }
+
+    private static GroupOffsets ReadGroup(JsonElement g, DateTimeOffset fileTimestamp)
+    {
+        var name = g.TryGetProperty("group", out var n) && n.ValueKind == JsonValueKind.String
+            ? n.GetString()!
+            : throw new FormatException("a consumer group entry has no 'group' name");
+        var offsets = new List<BackedUpOffset>();
+        if (g.TryGetProperty("topics", out var topics) && topics.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var topic in topics.EnumerateObject())
+            {
+                foreach (var p in topic.Value.EnumerateArray())
+                {
+                    offsets.Add(new BackedUpOffset(topic.Name, p.GetProperty("partition").GetInt32(), p.GetProperty("offset").GetInt64())
+                    {
+                        LeaderEpoch = OptionalInt(p, "leader_epoch"),
+                        Metadata = p.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null,
+                        LogStartOffset = OptionalLong(p, "log_start_offset"),
+                        LogEndOffset = OptionalLong(p, "log_end_offset"),
+                    });
+                }
+            }
+        }
+        var timestamp = g.TryGetProperty("timestamp", out var ts) && ts.ValueKind == JsonValueKind.String
+            ? Rfc3339.Parse(ts.GetString()!)
+            : fileTimestamp;
+        return new GroupOffsets(name, offsets, timestamp)
+        {
+            State = g.TryGetProperty("state", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null,
+            MemberCount = OptionalInt(g, "members"),
+        };
+    }
+
+    private static int? OptionalInt(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+
+    private static long? OptionalLong(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : null;
+}

@@ -1,0 +1,28 @@
+namespace Kmap.Cli.Tests.Support;
+
+/// <summary>kafka-python (Debian's, under /usr/bin/python3) as the independent judge of committed offsets.</summary>
+public static class KafkaPython
+{
+    private static string Script => Path.Combine(AppContext.BaseDirectory, "Support", "kafka_python_offsets.py");
+
+    private static async Task<string> RunAsync(params string[] args)
+    {
+        var result = await ProcessRunner.RunAsync("/usr/bin/python3", [Script, .. args]);
+        Assert.True(result.ExitCode == 0, $"kafka-python {string.Join(' ', args)}: {result}");
+        return result.Stdout;
+    }
+
+    public static Task ProduceAsync(string bootstrap, string topic, int partitions, int count) =>
+        RunAsync("produce", bootstrap, topic, partitions.ToString(System.Globalization.CultureInfo.InvariantCulture), count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public static Task CommitAsync(string bootstrap, string group, params (string Topic, int Partition, long Offset)[] offsets) =>
+        RunAsync(["commit", bootstrap, group, .. offsets.Select(o => $"{o.Topic}:{o.Partition}={o.Offset}")]);
+
+    /// <summary>Committed offset per "topic:partition"; null when the group has none there.</summary>
+    public static async Task<Dictionary<string, long?>> CommittedAsync(string bootstrap, string group, params string[] partitions)
+    {
+        var output = await RunAsync(["committed", bootstrap, group, .. partitions]);
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('=')).ToDictionary(
+            p => p[0], p => p[1] == "none" ? (long?)null : long.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

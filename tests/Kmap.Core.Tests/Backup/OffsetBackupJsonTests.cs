@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Kmap.Core.Backup;
+using Kmap.Core.Model;
+using Kmap.Core.Tests.Support;
+
+namespace Kmap.Core.Tests.Backup;
+
+public class OffsetBackupJsonTests
+{
+    private static readonly string[] Additions = ["format_version", "cluster_id", "state", "members", "leader_epoch", "metadata", "log_start_offset", "log_end_offset", "lag"];
+
+    [Fact]
+    public async Task Without_kmaps_additions_the_file_is_exactly_the_guides_example()
+    {
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.File("ours.json"), Samples.GuideBackupJson(), TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(dir.File("guide.json"), Samples.GuideJson, TestContext.Current.CancellationToken);
+        var strip = "walk(if type == \"object\" then del(" + string.Join(", ", Additions.Select(a => "." + a)) + ") else . end)";
+
+        var ours = await ProcessRunner.RunAsync("jq", ["-S", strip, dir.File("ours.json")]);
+        var guide = await ProcessRunner.RunAsync("jq", ["-S", ".", dir.File("guide.json")]);
+
+        Assert.Equal(0, ours.ExitCode);
+        Assert.Equal(guide.Stdout, ours.Stdout);
+    }
+
+    [Fact]
+    public void Timestamps_are_RFC3339_UTC_whole_seconds_and_keys_come_in_the_guides_order()
+    {
+        var backup = Samples.GuideBackup() with { Timestamp = new DateTimeOffset(2026, 1, 20, 16, 30, 4, 987, TimeSpan.FromHours(1)) };
+        var json = OffsetBackupJson.Serialize(backup);
+        using var doc = JsonDocument.Parse(json);
+
+        Assert.Equal("2026-01-20T15:30:04Z", doc.RootElement.GetProperty("timestamp").GetString());
+        Assert.Equal(["timestamp", "cluster", "format_version", "cluster_id", "consumer_groups"], doc.RootElement.EnumerateObject().Select(p => p.Name));
+        var group = doc.RootElement.GetProperty("consumer_groups")[0];
+        Assert.Equal(["group", "state", "topics", "timestamp"], group.EnumerateObject().Select(p => p.Name));
+        var orders = group.GetProperty("topics").GetProperty("orders");
+        Assert.Equal([0, 1], orders.EnumerateArray().Select(p => p.GetProperty("partition").GetInt32()));
+        Assert.Equal(0, orders[0].GetProperty("lag").GetInt64());
+        Assert.Equal(2110, orders[1].GetProperty("lag").GetInt64());
+    }
+
+    [Fact]
+    public void Groups_are_sorted_by_name_and_hostile_names_survive_a_round_trip()
+    {
+        string[] names = ["zeta", "$(rm -rf ~)", "quote'\"s", "new\nline", "ünïcødé-グループ", "tab\there", "back\\slash", "Alpha"];
+        var backup = new OffsetBackup(Samples.GuideTime, "c:9092",
+            names.Select(n => new GroupOffsets(n, [new BackedUpOffset("t", 0, 1)], Samples.GuideTime)).ToList());
+
+        var read = OffsetBackupJson.Deserialize(OffsetBackupJson.Serialize(backup));
+
+        Assert.Equal(names.Order(StringComparer.Ordinal), read.ConsumerGroups.Select(g => g.Group));
+    }
+
+    [Fact]
+    public void The_Go_tools_file_is_read_and_a_round_trip_keeps_everything()
+    {
+        var go = OffsetBackupJson.Deserialize(Samples.GuideJson);
+        Assert.Equal(Samples.GuideTime, go.Timestamp);
+        Assert.Equal(3, go.ConsumerGroups.Single().Offsets.Count);
+
+        var original = Samples.GuideBackup();
+        var again = OffsetBackupJson.Deserialize(OffsetBackupJson.Serialize(original));
+        Assert.Equal(original.ClusterId, again.ClusterId);
+        Assert.Equal(original.ConsumerGroups[0].Offsets.OrderBy(o => o.TopicPartition), again.ConsumerGroups[0].Offsets);
+    }
+
+    [Fact]
+    public async Task Written_files_are_complete_or_absent_and_the_directory_holds_nothing_else()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("offsets.json");
+        File.WriteAllText(path, "old");
+
+        await Kmap.Core.Config.AtomicFile.WriteAllTextAsync(path, "new content", null, TestContext.Current.CancellationToken);
+
+        Assert.Equal("new content", File.ReadAllText(path));
+        Assert.Equal([path], Directory.GetFiles(dir.Path));
+    }
+}
