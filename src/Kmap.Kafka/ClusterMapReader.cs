@@ -58,7 +58,9 @@ public sealed class ClusterMapReader(KafkaAdmin admin, TimeProvider time)
             .Select(n => new BrokerInfo(n.Id, n.Host, n.Port, string.IsNullOrEmpty(n.Rack) ? null : n.Rack, description.Controller?.Id == n.Id))
             .ToList();
         var groups = await ReadGroupsAsync(offsets, cancellationToken);
-        var map = new ClusterMap(time.GetUtcNow(), cluster, description.ClusterId, description.Controller?.Id, brokers, topics, groups);
+        var now = time.GetUtcNow();
+        // Milliseconds are enough for a snapshot and keep the JSON readable.
+        var map = new ClusterMap(new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero), cluster, description.ClusterId, description.Controller?.Id, brokers, topics, groups);
         return ClusterMapCounts.WithBrokerCounts(map);
     }
 
