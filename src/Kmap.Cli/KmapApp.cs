@@ -27,14 +27,18 @@ public static class KmapApp
         var root = new RootCommand("""
             kmap — map Kafka clusters, back up and restore consumer-group offsets.
 
-            The Go tool's one-shot mode is kept: `kmap -brokers B -save-offsets F -restore-offsets-script S`
-            (run `kmap -help` for its flags).
+            The Go tool's one-shot mode is kept (run `kmap -help` for its flags):
+              # back up every group's committed offsets and write a restore script
+              kmap -brokers localhost:9092 -save-offsets consumer-offsets.json -restore-offsets-script restore-offsets.sh
+              # restore them on another cluster, previewing first
+              DRY_RUN=1 BOOTSTRAP_SERVERS=target:9092 ./restore-offsets.sh
+              BOOTSTRAP_SERVERS=target:9092 ./restore-offsets.sh
 
             Exit status: 0 success, 1 failure, 2 usage error, 3 partial success.
             """)
         {
             SandboxCommand.Create(),
-            DemoCommand.Create(),
+            DemoCommand.Create(context),
             ConsumerGroupsCommand.Create(context),
             ReportCommand.Create(context),
             TopicSizesCommand.Create(context),
@@ -53,7 +57,24 @@ public static class KmapApp
             await context.Error.WriteLineAsync("Run 'kmap --help' for usage.");
             return ExitCodes.Usage;
         }
-        return await result.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error }, cancellationToken);
+        try
+        {
+            return await result.InvokeAsync(
+                new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false },
+                cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await context.Error.WriteLineAsync("kmap: cancelled");
+            return ExitCodes.Failure;
+        }
+        catch (Exception e) when (context.Environment("KMAP_DEBUG") is not ("1" or "true"))
+        {
+            // Commands report the failures they expect; this is the net for the rest: one line, no stack trace.
+            await context.Error.WriteLineAsync($"kmap: unexpected error ({e.GetType().Name}): {e.Message}");
+            await context.Error.WriteLineAsync("kmap: set KMAP_DEBUG=1 for the details, and please report it.");
+            return ExitCodes.Failure;
+        }
     }
 
     public static string Version =>

@@ -136,7 +136,11 @@ public sealed class FindCoordinatorHandler : ApiHandler<FindCoordinatorRequest, 
         FindCoordinatorResponse response;
         if (context.Version >= 4)
         {
-            response = new FindCoordinatorResponse(0, ErrorCode.None, null, -1, "", -1, request.CoordinatorKeys.Select(k => Lookup(k) is { ErrorCode: ErrorCode.None } c ? c with { ErrorMessage = null } : Lookup(k)).ToList());
+            // From v4 Kafka leaves a successful key's message at the schema default, the empty string.
+            response = new FindCoordinatorResponse(0, ErrorCode.None, null, -1, "", -1, request.CoordinatorKeys
+                .Select(Lookup)
+                .Select(c => c.ErrorCode == ErrorCode.None ? c with { ErrorMessage = "" } : c)
+                .ToList());
         }
         else
         {

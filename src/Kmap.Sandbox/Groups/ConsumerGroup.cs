@@ -87,6 +87,9 @@ public sealed class ConsumerGroup
     {
         if (Members.Remove(memberId, out var removed))
         {
+            // A removed member's parked JoinGroup or SyncGroup must not hang: it hears that it is gone.
+            removed.CompleteJoin(JoinGroupOutcome.Failed(ErrorCode.UnknownMemberId, ""));
+            removed.CompleteSync(SyncGroupOutcome.Failed(ErrorCode.UnknownMemberId));
             CountProtocols(removed, -1);
             if (removed.GroupInstanceId is not null)
             {

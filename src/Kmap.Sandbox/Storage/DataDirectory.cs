@@ -12,6 +12,7 @@ internal sealed class DataDirectory : IAsyncDisposable
     private readonly string _directory;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _saver;
+    private readonly Dictionary<string, LogSnapshot.LogSignature> _writtenLogs = new(StringComparer.Ordinal);
     private long _savedVersion = -1;
 
     private DataDirectory(ClusterState cluster, string directory)
@@ -59,7 +60,7 @@ internal sealed class DataDirectory : IAsyncDisposable
             }
             try
             {
-                LogSnapshot.Save(_cluster, _directory);
+                LogSnapshot.Save(_cluster, _directory, _writtenLogs);
                 OffsetSnapshot.Save(_cluster, _directory);
                 _savedVersion = version;
             }

@@ -19,7 +19,10 @@ internal static partial class LogSnapshot
     [JsonSerializable(typeof(List<TopicEntry>))]
     private sealed partial class LogSnapshotJson : JsonSerializerContext;
 
-    public static void Save(ClusterState cluster, string directory)
+    /// <summary>What a partition's log file holds; a file is rewritten only when its partition's signature moved.</summary>
+    internal readonly record struct LogSignature(int Batches, long LogStartOffset, long HighWatermark);
+
+    public static void Save(ClusterState cluster, string directory, Dictionary<string, LogSignature> written)
     {
         var logs = Path.Combine(directory, "logs");
         Directory.CreateDirectory(logs);
@@ -33,7 +36,14 @@ internal static partial class LogSnapshot
             {
                 var file = Path.Combine(logs, $"{topic.TopicId:N}-{partition.Index}.log");
                 liveFiles.Add(file);
+                // Appends move the high watermark and DeleteRecords the log start, so this catches every change.
+                var signature = new LogSignature(partition.Batches.Count, partition.LogStartOffset, partition.HighWatermark);
+                if (written.TryGetValue(file, out var previous) && previous == signature && File.Exists(file))
+                {
+                    continue;
+                }
                 AtomicFile.Write(file, stream => WriteBatches(stream, partition));
+                written[file] = signature;
             }
         }
         AtomicFile.Write(Path.Combine(directory, "topics.json"), stream => JsonSerializer.Serialize(stream, entries, LogSnapshotJson.Default.ListTopicEntry));
@@ -41,6 +51,7 @@ internal static partial class LogSnapshot
         foreach (var stale in Directory.EnumerateFiles(logs, "*.log").Where(f => !liveFiles.Contains(f)))
         {
             File.Delete(stale);
+            written.Remove(stale);
         }
     }
 

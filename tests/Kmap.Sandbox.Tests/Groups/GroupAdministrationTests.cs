@@ -2,7 +2,6 @@ using Kmap.Sandbox.Apis;
 using Kmap.Sandbox.Groups;
 using Kmap.Sandbox.Protocol;
 using static Kmap.Sandbox.Tests.Groups.GroupTestSupport;
-using GroupState = Kmap.Sandbox.Tests.Groups.GroupTestSupport.GroupState;
 
 namespace Kmap.Sandbox.Tests.Groups;
 

@@ -12,7 +12,7 @@ public class GroupScaleTests(ITestOutputHelper output)
     private const int Connections = 8;
 
     [Fact]
-    public async Task Twenty_thousand_groups_with_ten_offsets_each_are_fetched_in_under_two_seconds()
+    public async Task Twenty_thousand_groups_with_ten_offsets_each_are_all_fetched_back()
     {
         await using var sandbox = await SandboxCluster.StartAsync(cancellationToken: Ct);
         CreateTopic(sandbox, "big", PartitionCount);
@@ -50,7 +50,7 @@ public class GroupScaleTests(ITestOutputHelper output)
 
             output.WriteLine($"committed {GroupCount}x{PartitionCount} offsets in {commit.ElapsedMilliseconds} ms; fetched them in {fetch.ElapsedMilliseconds} ms over {Connections} connections");
             Assert.Equal(GroupCount * PartitionCount, fetched.Sum());
-            Assert.True(fetch.Elapsed < TimeSpan.FromSeconds(2), $"OffsetFetch of {GroupCount} groups took {fetch.ElapsedMilliseconds} ms");
+            // The 2 s target is checked by bench/run.sh sandbox, not here: timing on a shared CI machine is no test.
         }
         finally
         {

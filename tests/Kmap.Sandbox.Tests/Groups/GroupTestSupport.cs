@@ -1,4 +1,5 @@
 using Kmap.Sandbox.Apis;
+using Kmap.Sandbox.Groups;
 using Kmap.Sandbox.Protocol;
 
 namespace Kmap.Sandbox.Tests.Groups;
@@ -79,14 +80,5 @@ public static class GroupTestSupport
             Assert.True(DateTime.UtcNow < deadline, $"timed out after {timeout} waiting for {what}");
             await Task.Delay(10, Ct);
         }
-    }
-
-    public enum GroupState
-    {
-        Empty,
-        PreparingRebalance,
-        CompletingRebalance,
-        Stable,
-        Dead,
     }
 }

@@ -2,7 +2,6 @@ using Kmap.Sandbox.Apis;
 using Kmap.Sandbox.Groups;
 using Kmap.Sandbox.Protocol;
 using static Kmap.Sandbox.Tests.Groups.GroupTestSupport;
-using GroupState = Kmap.Sandbox.Tests.Groups.GroupTestSupport.GroupState;
 
 namespace Kmap.Sandbox.Tests.Groups;
 
@@ -190,5 +189,99 @@ public class RebalanceTests
         Assert.Equal("roundrobin", changed.ProtocolName);
         var described = (await client.SendAsync(DescribeGroups, 4, new DescribeGroupsRequest(["static"], false))).Groups.Single();
         Assert.Equal("pod-1", described.Members.Single().GroupInstanceId);
+    }
+
+    private static async Task<JoinGroupResponse> JoinWithTimeoutsAsync(GroupProtocolClient client, string groupId, int rebalanceTimeoutMs)
+    {
+        var first = await client.SendAsync(JoinGroup, 5, JoinRequest(groupId, "", 10_000, rebalanceTimeoutMs, null, "t"));
+        return await client.SendAsync(JoinGroup, 5, JoinRequest(groupId, first.MemberId, 10_000, rebalanceTimeoutMs, null, "t"));
+    }
+
+    [Fact]
+    public async Task A_member_that_does_not_rejoin_in_time_is_dropped_from_the_next_generation()
+    {
+        await using var sandbox = await SandboxCluster.StartAsync(Fast(), cancellationToken: Ct);
+        CreateTopic(sandbox, "t", 2);
+        await using var a = await GroupProtocolClient.ConnectAsync(sandbox, 0, "a");
+        await using var b = await GroupProtocolClient.ConnectAsync(sandbox, 0, "b");
+        await using var c = await GroupProtocolClient.ConnectAsync(sandbox, 0, "c");
+        await using var observer = await GroupProtocolClient.ConnectAsync(sandbox, 0, "observer");
+        var joins = await Task.WhenAll(JoinWithTimeoutsAsync(a, "g", 400), JoinWithTimeoutsAsync(b, "g", 400));
+        var leader = joins.Single(j => j.MemberId == j.Leader);
+        var follower = joins.Single(j => j.MemberId != j.Leader);
+        var followerSync = SyncAsync(leader == joins[0] ? b : a, "g", follower);
+        await SyncAsync(leader == joins[0] ? a : b, "g", leader, (leader.MemberId, [1]), (follower.MemberId, [2]));
+        await followerSync;
+
+        // A third member arrives; only the leader rejoins, the follower stays silent.
+        var third = JoinWithTimeoutsAsync(c, "g", 400);
+        await EventuallyAsync(async () => await StateAsync(observer, "g") == GroupState.PreparingRebalance, TimeSpan.FromSeconds(5), "the rebalance to start");
+        var leaderClient = leader == joins[0] ? a : b;
+        var followerClient = leader == joins[0] ? b : a;
+        var syncTooEarly = await followerClient.SendAsync(SyncGroup, 3, new SyncGroupRequest("g", follower.GenerationId, follower.MemberId, null, null, null, []));
+        Assert.Equal(ErrorCode.RebalanceInProgress, syncTooEarly.ErrorCode);
+        var rejoined = await leaderClient.SendAsync(JoinGroup, 5, JoinRequest("g", leader.MemberId, 10_000, 400, null, "t"));
+        var newcomer = await third;
+
+        Assert.Equal(leader.GenerationId + 1, rejoined.GenerationId);
+        Assert.Equal(rejoined.GenerationId, newcomer.GenerationId);
+        Assert.Equal(new[] { leader.MemberId, newcomer.MemberId }.Order(StringComparer.Ordinal), rejoined.Members.Select(m => m.MemberId).Order(StringComparer.Ordinal));
+        var dropped = await followerClient.SendAsync(Heartbeat, 3, new HeartbeatRequest("g", follower.GenerationId, follower.MemberId, null));
+        Assert.Equal(ErrorCode.UnknownMemberId, dropped.ErrorCode);
+
+        // In CompletingRebalance a member commit is told to finish the rebalance first; a wrong generation is refused.
+        var commit = await leaderClient.SendAsync(OffsetCommit, 8, new OffsetCommitRequest("g", rejoined.GenerationId, rejoined.MemberId, null, -1,
+            [new OffsetCommitRequestTopic("t", [new OffsetCommitRequestPartition(0, 1, -1, -1, null)])]));
+        Assert.Equal(ErrorCode.RebalanceInProgress, commit.Topics[0].Partitions[0].ErrorCode);
+        var wrongGeneration = await leaderClient.SendAsync(SyncGroup, 3, new SyncGroupRequest("g", leader.GenerationId, rejoined.MemberId, null, null, null, []));
+        Assert.Equal(ErrorCode.IllegalGeneration, wrongGeneration.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Members_that_never_send_SyncGroup_are_removed_after_the_rebalance_timeout()
+    {
+        await using var sandbox = await SandboxCluster.StartAsync(Fast(), cancellationToken: Ct);
+        CreateTopic(sandbox, "t", 1);
+        await using var client = await GroupProtocolClient.ConnectAsync(sandbox, 0);
+        var joined = await JoinWithTimeoutsAsync(client, "lazy", 300);
+        Assert.Equal(ErrorCode.None, joined.ErrorCode);
+        Assert.Equal(GroupState.CompletingRebalance, await StateAsync(client, "lazy"));
+        await EventuallyAsync(async () => await StateAsync(client, "lazy") == GroupState.Empty, TimeSpan.FromSeconds(5), "the pending sync to expire");
+    }
+
+    [Fact]
+    public async Task An_admin_removes_a_static_member_by_its_instance_id_and_a_parked_sync_hears_it()
+    {
+        await using var sandbox = await SandboxCluster.StartAsync(Fast(), cancellationToken: Ct);
+        CreateTopic(sandbox, "t", 1);
+        await using var member = await GroupProtocolClient.ConnectAsync(sandbox, 0, "member");
+        await using var follower = await GroupProtocolClient.ConnectAsync(sandbox, 0, "follower");
+        await using var admin = await GroupProtocolClient.ConnectAsync(sandbox, 0, "admin");
+        var joins = await Task.WhenAll(JoinAsync(member, "g", instanceId: "pod-1", topics: "t"), JoinAsync(follower, "g", topics: "t"));
+        var staticJoin = joins[0];
+        var dynamicJoin = joins[1];
+        Assert.Equal(staticJoin.GenerationId, dynamicJoin.GenerationId);
+
+        // Whoever is not the leader parks in SyncGroup; removing it must answer that request.
+        var (parkedClient, parked) = staticJoin.MemberId == staticJoin.Leader ? (follower, dynamicJoin) : (member, staticJoin);
+        var parkedSync = parkedClient.SendAsync(SyncGroup, 3, new SyncGroupRequest("g", parked.GenerationId, parked.MemberId,
+            parked == staticJoin ? "pod-1" : null, null, null, []));
+        await EventuallyAsync(() => Task.FromResult(SyncIsParked(sandbox, parked.MemberId)), TimeSpan.FromSeconds(5), "the SyncGroup to park");
+
+        var leaving = parked == staticJoin
+            ? new LeaveGroupRequestMember("", "pod-1", "admin")
+            : new LeaveGroupRequestMember(parked.MemberId, null, "admin");
+        var left = await admin.SendAsync(LeaveGroup, 5, new LeaveGroupRequest("g", "", [leaving]));
+        Assert.Equal(ErrorCode.None, left.Members.Single().ErrorCode);
+        Assert.Equal(ErrorCode.UnknownMemberId, (await parkedSync.WaitAsync(TimeSpan.FromSeconds(5), Ct)).ErrorCode);
+        Assert.Equal(GroupState.PreparingRebalance, await StateAsync(admin, "g"));
+    }
+
+    private static bool SyncIsParked(SandboxCluster sandbox, string memberId)
+    {
+        lock (sandbox.State.Sync)
+        {
+            return sandbox.State.Groups.Find("g")?.Member(memberId)?.IsAwaitingSync == true;
+        }
     }
 }
