@@ -10,7 +10,7 @@ namespace Kmap.Kafka.DescribeLogDirs;
 
 /// <summary>
 /// One connection to one broker for the requests librdkafka does not offer (DescribeLogDirs):
-/// TCP, TLS when the protocol says so, SASL PLAIN when asked. Non-flexible request versions only.
+/// TCP, TLS when the protocol says so, SASL (PLAIN, SCRAM-SHA-256/512) when asked. Non-flexible request versions only.
 /// </summary>
 internal sealed class BrokerConnection : IAsyncDisposable
 {
@@ -93,18 +93,28 @@ internal sealed class BrokerConnection : IAsyncDisposable
 
     private async Task AuthenticateAsync(ConnectionSettings settings, CancellationToken cancellationToken)
     {
-        if (settings.EffectiveSaslMechanism != SaslMechanisms.Plain)
-        {
-            throw new ClusterException($"topic sizes (DescribeLogDirs) support SASL PLAIN only so far, not {settings.EffectiveSaslMechanism}: use Kafka's kafka-log-dirs.sh for this cluster");
-        }
-        var handshake = await SendAsync(SaslHandshakeKey, 1, new WireWriter().String(SaslMechanisms.Plain).ToArray(), cancellationToken);
+        var mechanism = settings.EffectiveSaslMechanism;
+        var handshake = await SendAsync(SaslHandshakeKey, 1, new WireWriter().String(mechanism).ToArray(), cancellationToken);
         var error = handshake.Int16();
         if (error != 0)
         {
-            throw new ClusterException($"broker {broker} refused SASL mechanism PLAIN (error {error})");
+            throw new ClusterException($"broker {broker} refused SASL mechanism {mechanism} (error {error})");
         }
-        // RFC 4616: authzid NUL authcid NUL password.
-        var token = Encoding.UTF8.GetBytes($"\0{settings.SaslUsername}\0{settings.SaslPassword}");
+        if (mechanism == SaslMechanisms.Plain)
+        {
+            // RFC 4616: authzid NUL authcid NUL password.
+            await AuthenticateStepAsync(Encoding.UTF8.GetBytes($"\0{settings.SaslUsername}\0{settings.SaslPassword}"), cancellationToken);
+            return;
+        }
+        var scram = new ScramClient(mechanism, settings.SaslUsername ?? "", settings.SaslPassword ?? "");
+        var serverFirst = await AuthenticateStepAsync(scram.ClientFirst(), cancellationToken);
+        var serverFinal = await AuthenticateStepAsync(scram.ClientFinal(serverFirst), cancellationToken);
+        scram.VerifyServerFinal(serverFinal);
+    }
+
+    /// <summary>One SaslAuthenticate v0 round: our token out, the broker's token back, or its error.</summary>
+    private async Task<byte[]> AuthenticateStepAsync(byte[] token, CancellationToken cancellationToken)
+    {
         var answer = await SendAsync(SaslAuthenticateKey, 0, new WireWriter().Bytes(token).ToArray(), cancellationToken);
         var code = answer.Int16();
         var message = answer.NullableString();
@@ -112,6 +122,7 @@ internal sealed class BrokerConnection : IAsyncDisposable
         {
             throw new ClusterException($"broker {broker} refused the SASL credentials: {message ?? $"error {code}"}");
         }
+        return answer.Bytes();
     }
 
     private static async Task<Stream> StartTlsAsync(Stream inner, string host, ConnectionSettings settings, CancellationToken cancellationToken)
