@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Kmap.Core.Cluster;
 using Kmap.Core.Config;
+using Kmap.Conformance.Tests.Support;
 using Kmap.Kafka.DescribeLogDirs;
 using Kmap.Sandbox;
 
@@ -42,5 +43,33 @@ public class TopicSizeAuthTests
 
         Assert.Equal([("orders", 2, 0L)], sizes.Select(s => (s.Topic, s.Partitions, s.SizeBytes)));
         Assert.Contains("refused the SASL credentials", wrong.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tls_checks_the_brokers_certificate_against_the_given_ca()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var certificates = TestCertificates.Create();
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions
+        {
+            TlsCertificateFile = certificates.BrokerCertificateFile,
+            TlsKeyFile = certificates.BrokerKeyFile,
+        }, cancellationToken: ct);
+        var settings = new ConnectionSettings
+        {
+            BootstrapServers = sandbox.BootstrapServers,
+            SecurityProtocol = Core.Config.SecurityProtocol.Ssl,
+            TlsCaFile = certificates.CaFile,
+        };
+        using var admin = new KafkaAdmin(settings);
+        await admin.Client.CreateTopicsAsync([new TopicSpecification { Name = "t", NumPartitions = 1, ReplicationFactor = 1 }]);
+
+        var sizes = await new TopicSizeReader(admin, settings).ReadAsync(null, ct);
+        var otherCa = await Assert.ThrowsAsync<ClusterException>(() => new TopicSizeReader(admin, settings with { TlsCaFile = certificates.OtherCaFile }).ReadAsync(null, ct));
+        var skipped = await new TopicSizeReader(admin, settings with { TlsCaFile = certificates.OtherCaFile, TlsSkipVerify = true }).ReadAsync(null, ct);
+
+        Assert.Equal(["t"], sizes.Select(s => s.Topic));
+        Assert.Contains("cannot connect to broker", otherCa.Message, StringComparison.Ordinal);
+        Assert.Equal(sizes, skipped);
     }
 }
