@@ -1,8 +1,8 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using Kmap.Conformance.Tests.Support;
 using Kmap.Core.Cluster;
 using Kmap.Core.Config;
-using Kmap.Conformance.Tests.Support;
 using Kmap.Kafka.DescribeLogDirs;
 using Kmap.Sandbox;
 
