@@ -40,6 +40,11 @@ public static class KmapApp
             SandboxCommand.Create(),
             DemoCommand.Create(context),
             ConsumerGroupsCommand.Create(context),
+            ReportCommand.Create(context),
+            TopicSizesCommand.Create(context),
+            TopicsCommand.Create(context),
+            RecreateTopicsCommand.Create(context),
+            CompareCommand.Create(context),
         };
         // Group names may start with '@': never read them as response files.
         var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

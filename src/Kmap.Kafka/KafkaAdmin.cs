@@ -80,6 +80,11 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
 
     public void Dispose() => admin.Dispose();
 
+    /// <summary>The underlying client, for the cluster map's reader in this project.</summary>
+    internal IAdminClient Client => admin;
+
+    internal TimeSpan Timeout => timeout;
+
     public async Task<string?> GetClusterIdAsync(CancellationToken cancellationToken)
     {
         var result = await Call(() => admin.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = timeout }), "describe the cluster");
