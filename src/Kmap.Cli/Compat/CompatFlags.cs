@@ -15,6 +15,7 @@ internal static class CompatFlags
     public const string TlsKey = "tls-key";
     public const string TlsSkipVerify = "tls-skip-verify";
     public const string CommandConfig = "command-config";
+    public const string Context = "context";
     public const string Version = "version";
     public const string Help = "help";
 
@@ -32,6 +33,7 @@ internal static class CompatFlags
         new(TlsKey, false, "PEM client private key (mTLS)", "FILE") { Aliases = ["tls-client-key"] },
         new(TlsSkipVerify, true, "do not check the brokers' certificates (insecure; prints a warning)"),
         new(CommandConfig, false, "Java client.properties, as given to Kafka's tools; flags override it", "FILE"),
+        new(Context, false, "cluster context of the kmap config file (see `kmap config list`); flags override it", "NAME"),
         new(Version, true, "print the version and exit"),
         new(Help, true, "show this help") { Aliases = ["h"] },
         new("output", false, "cluster JSON report", "FILE") { NotYetSupported = true },

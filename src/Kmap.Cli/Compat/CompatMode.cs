@@ -103,6 +103,7 @@ internal static class CompatMode
         TlsKey = parsed.Get(CompatFlags.TlsKey),
         TlsSkipVerify = parsed.Flag(CompatFlags.TlsSkipVerify),
         CommandConfig = parsed.Get(CompatFlags.CommandConfig),
+        Context = parsed.Get(CompatFlags.Context),
     };
 
     private static void ReportProgress(CliContext context, int done, int total)
