@@ -25,7 +25,7 @@ case "$mode" in
       rm -rf "$out"
       dotnet publish src/Kmap.Cli/Kmap.Cli.csproj -c Release -r "$rid" -o "$out" -nologo -v q -clp:ErrorsOnly \
         -p:SelfContained=true -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true \
-        -p:PublishReadyToRun=true -p:DebugType=none -p:DebugSymbols=false
+        -p:PublishReadyToRun=true -p:CopyOutputSymbolsToPublishDirectory=false
       ls -l "$out" >&2
     done
     ;;

@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
-# Runs kmap's benchmarks: bench/run.sh [sandbox]
+# Runs kmap's benchmarks: bench/run.sh [sandbox|startup]
+#   startup builds dist/linux-x64/kmap (./build.sh release linux-x64) and the framework-dependent kmap first.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dotnet build "$root/bench/Kmap.Bench/Kmap.Bench.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2
+if [ "${1:-}" = "startup" ]; then
+  "$root/build.sh" release linux-x64 >&2
+  dotnet build "$root/src/Kmap.Cli/Kmap.Cli.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2
+  exec dotnet "$root/bench/Kmap.Bench/bin/Release/net10.0/Kmap.Bench.dll" startup "$root"
+fi
 exec dotnet "$root/bench/Kmap.Bench/bin/Release/net10.0/Kmap.Bench.dll" "$@"

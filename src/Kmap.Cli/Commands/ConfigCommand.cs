@@ -212,7 +212,12 @@ public static class ConfigCommand
 
     private static Command PathCommand(CliContext context, ConfigStore store)
     {
-        var command = new Command("path", "Print where the config file is (it need not exist yet).");
+        var command = new Command("path", """
+            Print where the config file is (it need not exist yet).
+
+            Example:
+              $EDITOR "$(kmap config path)"
+            """);
         command.SetAction((parse, cancellationToken) => RunAsync(context, async () =>
         {
             await context.Out.WriteLineAsync(store.Path);

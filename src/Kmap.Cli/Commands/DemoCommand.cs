@@ -8,7 +8,12 @@ public static class DemoCommand
 {
     public static Command Create()
     {
-        var command = new Command("demo", "Start an embedded sandbox cluster, fill it, and show what kmap sees.");
+        var command = new Command("demo", """
+            Start an embedded sandbox cluster, fill it, and show what kmap sees.
+
+            Example:
+              kmap demo
+            """);
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var cluster = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 }, cancellationToken: cancellationToken);
