@@ -34,7 +34,7 @@ public partial class CompletionAndHelpTests
         Assert.True(load.ExitCode == 0 && load.Stderr.Length == 0, load.ToString());
         Assert.Contains("-F _kmap kmap", load.Stdout, StringComparison.Ordinal);
 
-        Assert.Equal("config\nconsumer-groups\n", await CompleteAsync(script, env, "kmap", "con"));
+        Assert.Equal("consumer-groups\nconfig\n", await CompleteAsync(script, env, "kmap", "con"));
         Assert.Equal("list\n", await CompleteAsync(script, env, "kmap", "config", "l"));
         Assert.Contains("--reset-offsets\n", await CompleteAsync(script, env, "kmap", "consumer-groups", "--re"), StringComparison.Ordinal);
         Assert.Contains("--context\n", await CompleteAsync(script, env, "kmap", "consumer-groups", "--cont"), StringComparison.Ordinal);
