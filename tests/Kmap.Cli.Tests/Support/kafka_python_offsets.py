@@ -3,6 +3,7 @@
 usage: kafka_python_offsets.py commit BOOTSTRAP GROUP TOPIC:PARTITION=OFFSET...
        kafka_python_offsets.py committed BOOTSTRAP GROUP TOPIC:PARTITION...   (prints TOPIC:PARTITION=OFFSET|none)
        kafka_python_offsets.py produce BOOTSTRAP TOPIC PARTITIONS COUNT        (COUNT records to each partition)
+       kafka_python_offsets.py produce-at BOOTSTRAP TOPIC START_MS COUNT       (partition 0, one record per second from START_MS)
 """
 import sys
 
@@ -27,6 +28,14 @@ def main(argv):
         for p in range(partitions):
             for i in range(count):
                 producer.send(topic, value=b"record-%d" % i, partition=p)
+        producer.flush()
+        producer.close()
+        return 0
+    if action == "produce-at":
+        topic, start, count = argv[3], int(argv[4]), int(argv[5])
+        producer = KafkaProducer(bootstrap_servers=bootstrap)
+        for i in range(count):
+            producer.send(topic, value=b"record-%d" % i, partition=0, timestamp_ms=start + i * 1000)
         producer.flush()
         producer.close()
         return 0
