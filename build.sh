@@ -26,6 +26,8 @@ case "$mode" in
       dotnet publish src/Kmap.Cli/Kmap.Cli.csproj -c Release -r "$rid" -o "$out" -nologo -v q -clp:ErrorsOnly \
         -p:SelfContained=true -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true \
         -p:PublishReadyToRun=true -p:CopyOutputSymbolsToPublishDirectory=false
+      # Symbols of the referenced projects are copied beside the binary whatever the flags say: users need one file.
+      rm -f "$out"/*.pdb
       ls -l "$out" >&2
     done
     ;;

@@ -24,6 +24,7 @@ public static class ConsumerGroupsCommand
               kmap consumer-groups --context prod --list                     (brokers and credentials from `kmap config`)
               kmap consumer-groups --bootstrap-server target:9092 --list
               kmap consumer-groups --bootstrap-server target:9092 --describe --group my-consumer-group
+              kmap consumer-groups --describe --all-groups --format json | jq '.[] | select(.lag > 1000)'
               kmap consumer-groups --bootstrap-server target:9092 --group my-consumer-group \
                 --reset-offsets --from-file offsets.csv --execute
               kmap consumer-groups --bootstrap-server target:9092 --group g --reset-offsets \
@@ -70,6 +71,7 @@ public static class ConsumerGroupsCommand
             Verbose = parse.GetValue(o.Verbose),
             Execute = parse.GetValue(o.Execute),
             Export = parse.GetValue(o.Export),
+            Json = parse.GetValue(o.Format) == Config.OutputFormat.Json,
         };
         var action = actions[0];
         if (action != o.List && action != o.ResetOffsets && request.Groups.Count == 0 && !request.AllGroups)
