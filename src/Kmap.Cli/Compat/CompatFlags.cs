@@ -22,6 +22,7 @@ internal static class CompatFlags
     public const string TopicSizes = "topic-sizes";
     public const string TopicSizesOutput = "topic-sizes-output";
     public const string TopicList = "topic-list";
+    public const string Context = "context";
     public const string Version = "version";
     public const string Help = "help";
 
@@ -39,6 +40,7 @@ internal static class CompatFlags
         new(TlsKey, false, "PEM client private key (mTLS)", "FILE") { Aliases = ["tls-client-key"] },
         new(TlsSkipVerify, true, "do not check the brokers' certificates (insecure; prints a warning)"),
         new(CommandConfig, false, "Java client.properties, as given to Kafka's tools; flags override it", "FILE"),
+        new(Context, false, "cluster context of the kmap config file (see `kmap config list`); flags override it", "NAME"),
         new(Version, true, "print the version and exit"),
         new(Help, true, "show this help") { Aliases = ["h"] },
         new(Output, false, "write the cluster JSON (brokers, topics, configs, groups, offsets, lag) to FILE; `json` means kafka-cluster-info.json, `-` stdout", "FILE"),

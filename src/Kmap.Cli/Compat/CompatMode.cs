@@ -127,6 +127,7 @@ internal static class CompatMode
         TlsKey = parsed.Get(CompatFlags.TlsKey),
         TlsSkipVerify = parsed.Flag(CompatFlags.TlsSkipVerify),
         CommandConfig = parsed.Get(CompatFlags.CommandConfig),
+        Context = parsed.Get(CompatFlags.Context),
     };
 
     private static async Task<int> UsageErrorAsync(CliContext context, string message)
