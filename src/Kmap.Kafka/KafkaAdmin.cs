@@ -19,8 +19,8 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
     private readonly IAdminClient admin;
     private readonly string bootstrap;
     private readonly TimeSpan timeout;
-    private readonly Wire.MultiGroupOffsetFetch? multiGroupFetch;
     private readonly KafkaClientLog clientLog;
+    private readonly Wire.MultiGroupOffsetFetch? multiGroupFetch;
 
     public KafkaAdmin(ConnectionSettings settings, TimeSpan? timeout = null, Action<string>? log = null)
     {
@@ -79,6 +79,11 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
     }
 
     public void Dispose() => admin.Dispose();
+
+    /// <summary>The underlying client, for the cluster map's reader in this project.</summary>
+    internal IAdminClient Client => admin;
+
+    internal TimeSpan Timeout => timeout;
 
     public async Task<string?> GetClusterIdAsync(CancellationToken cancellationToken)
     {
