@@ -54,6 +54,11 @@ public static class KmapApp
             SandboxCommand.Create(),
             DemoCommand.Create(context),
             ConsumerGroupsCommand.Create(context),
+            ReportCommand.Create(context),
+            TopicSizesCommand.Create(context),
+            TopicsCommand.Create(context),
+            RecreateTopicsCommand.Create(context),
+            CompareCommand.Create(context),
         };
         root.Subcommands.Add(ConfigCommand.Create(context));
         root.Subcommands.Add(CompletionCommand.Create(root, context));
