@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs kmap's benchmarks against sandboxes with injected latency: bench/run.sh [all|backup|sandbox] [--quick]
+# Runs kmap's benchmarks against sandboxes with injected latency: bench/run.sh [all|backup|sweep|sandbox|startup] [--quick]
 # Builds kmap (the ./kmap launcher's build) and the bench, installs the baseline clients if missing.
-#   bench/run.sh startup: start-up of the single-file binary (./build.sh release linux-x64) against the framework-dependent build.
+#   startup builds dist/linux-x64/kmap (./build.sh release linux-x64) and the framework-dependent kmap first.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/install-test-deps.sh" >&2

@@ -16,6 +16,6 @@ return which switch
 
 static int Usage(string which)
 {
-    Console.Error.WriteLine($"unknown benchmark '{which}'; known: all, backup, sweep, sandbox, probe, startup");
+    Console.Error.WriteLine($"unknown benchmark '{which}'; known: all, backup, sweep, sandbox, startup, probe");
     return 2;
 }

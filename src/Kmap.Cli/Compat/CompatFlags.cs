@@ -15,7 +15,6 @@ internal static class CompatFlags
     public const string TlsKey = "tls-key";
     public const string TlsSkipVerify = "tls-skip-verify";
     public const string CommandConfig = "command-config";
-    public const string Context = "context";
     public const string Output = "output";
     public const string Html = "html";
     public const string Dot = "dot";
@@ -23,6 +22,7 @@ internal static class CompatFlags
     public const string TopicSizes = "topic-sizes";
     public const string TopicSizesOutput = "topic-sizes-output";
     public const string TopicList = "topic-list";
+    public const string Context = "context";
     public const string Version = "version";
     public const string Help = "help";
 
