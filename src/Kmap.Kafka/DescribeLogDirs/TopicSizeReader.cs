@@ -47,14 +47,16 @@ public sealed class TopicSizeReader(KafkaAdmin admin, ConnectionSettings setting
         var leaders = wanted.Values
             .SelectMany(t => t.Partitions.Select(p => (t.Topic, p.PartitionId, p.Leader)))
             .ToDictionary(x => (x.Topic, x.PartitionId), x => x.Leader);
+        // One pass over every replica, grouped by topic: thousands of topics stay linear.
+        var replicasByTopic = perBroker
+            .SelectMany(b => b.Sizes.Where(s => !s.IsFuture).Select(s => (b.Broker, Size: s)))
+            .ToLookup(r => r.Size.Topic, StringComparer.Ordinal);
         var result = new List<TopicSize>();
         foreach (var topic in wanted.Values)
         {
-            var replicas = perBroker
-                .SelectMany(b => b.Sizes.Where(s => s.Topic == topic.Topic && !s.IsFuture).Select(s => (b.Broker, s)))
-                .ToList();
-            var leaderBytes = replicas.Where(r => leaders.TryGetValue((r.s.Topic, r.s.Partition), out var leader) && leader == r.Broker).Sum(r => r.s.SizeBytes);
-            result.Add(new TopicSize(topic.Topic, topic.Partitions.Count, leaderBytes, replicas.Sum(r => r.s.SizeBytes)));
+            var replicas = replicasByTopic[topic.Topic].ToList();
+            var leaderBytes = replicas.Where(r => leaders.TryGetValue((r.Size.Topic, r.Size.Partition), out var leader) && leader == r.Broker).Sum(r => r.Size.SizeBytes);
+            result.Add(new TopicSize(topic.Topic, topic.Partitions.Count, leaderBytes, replicas.Sum(r => r.Size.SizeBytes)));
         }
         return TopicSize.LargestFirst(result);
     }
