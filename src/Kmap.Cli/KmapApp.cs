@@ -38,8 +38,12 @@ public static class KmapApp
             """)
         {
             SandboxCommand.Create(),
-            DemoCommand.Create(),
+            DemoCommand.Create(context),
             ConsumerGroupsCommand.Create(context),
+            BackupCommand.Create(context),
+            RestoreCommand.Create(context),
+            VerifyCommand.Create(context),
+            DiffCommand.Create(context),
         };
         // Group names may start with '@': never read them as response files.
         var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

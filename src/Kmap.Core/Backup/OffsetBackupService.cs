@@ -18,6 +18,7 @@ public sealed class OffsetBackupService(IClusterReader reader, TimeProvider time
         var listings = (await reader.ListGroupsAsync(cancellationToken))
             .GroupBy(g => g.Group, StringComparer.Ordinal)
             .Select(g => g.First())
+            .Where(g => options.Filter.Groups.Matches(g.Group))
             .OrderBy(g => g.Group, StringComparer.Ordinal)
             .ToList();
 
@@ -30,6 +31,10 @@ public sealed class OffsetBackupService(IClusterReader reader, TimeProvider time
             try
             {
                 var offsets = await reader.ListCommittedOffsetsAsync(listing.Group, ct);
+                if (!options.Filter.Topics.IsAll)
+                {
+                    offsets = offsets.Where(o => options.Filter.Topics.Matches(o.Topic)).ToList();
+                }
                 committed[listing.Group] = (offsets, Rfc3339.TruncateToSeconds(time.GetUtcNow()));
             }
             catch (ClusterException e)
