@@ -62,8 +62,8 @@ public sealed class KafkaRecordReader(ConnectionSettings settings, TimeSpan? tim
         var config = new ConsumerConfig(KafkaClientConfig.ForAdmin(settings))
         {
             ClientId = "kmap-reader",
-            // No group: Assign only, nothing joined, nothing committed on the cluster being read.
-            GroupId = null,
+            // librdkafka insists on a group id, but with Assign and no commits the group is never joined nor created.
+            GroupId = "kmap-record-reader",
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
             EnablePartitionEof = true,

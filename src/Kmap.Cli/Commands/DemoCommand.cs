@@ -39,8 +39,9 @@ public static class DemoCommand
         var output = context.Out;
         dir ??= Directory.CreateTempSubdirectory("kmap-demo-").FullName;
         Directory.CreateDirectory(dir);
-        await using var source = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 1 }, cancellationToken: cancellationToken);
-        await using var target = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 1 }, cancellationToken: cancellationToken);
+        // Two clusters, two identities: a restore must not mistake one for the other.
+        await using var source = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 1, ClusterId = "demo-source-" + Guid.NewGuid().ToString("N")[..8] }, cancellationToken: cancellationToken);
+        await using var target = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 1, ClusterId = "demo-target-" + Guid.NewGuid().ToString("N")[..8] }, cancellationToken: cancellationToken);
         await output.WriteLineAsync($"""
             kmap demo: moving consumer group '{Group}' from one cluster to another.
 

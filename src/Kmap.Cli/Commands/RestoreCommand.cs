@@ -123,9 +123,10 @@ public static class RestoreCommand
                 var rollbackPath = parse.GetValue(rollbackFile) ?? RollbackFile.DefaultPath(files[^1], now);
                 await AtomicFile.WriteAllTextAsync(rollbackPath, OffsetBackupJson.Serialize(rollback), null, cancellationToken);
                 await context.Error.WriteLineAsync($"kmap: saved the target's previous offsets to {rollbackPath} (undo: kmap restore --brokers {settings.BootstrapServers} --from {rollbackPath} --execute)");
-                foreach (var (group, partition) in withoutPrevious)
+                foreach (var group in withoutPrevious.GroupBy(w => w.Group, StringComparer.Ordinal))
                 {
-                    await context.Error.WriteLineAsync($"kmap: note: {group} {partition} had no offset before; undoing cannot remove it (kmap consumer-groups --delete-offsets --group {group} --topic {partition.Topic})");
+                    await context.Error.WriteLineAsync($"kmap: note: {group.Key} had no offset before on {string.Join(", ", group.Select(g => g.Partition))}; "
+                        + $"undoing cannot remove those (kmap consumer-groups --delete-offsets --group {group.Key} --topic TOPIC, or --delete the group)");
                 }
                 var results = await new ResetExecutor(admin).ApplyAsync(plan, new ApplyOptions { MaxConcurrency = parse.GetValue(concurrency) }, admin, cancellationToken);
                 return await ReportAsync(context, plan, results);
