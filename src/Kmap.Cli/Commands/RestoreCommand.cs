@@ -101,7 +101,11 @@ public static class RestoreCommand
                 var applicable = plan.Groups.Where(g => g.CanApply).ToList();
                 if (applicable.All(g => g.IsNoOp) && plan.TopicsToCreate.Count == 0)
                 {
-                    await context.Error.WriteLineAsync("kmap: nothing to do: the target already has these offsets (re-running a restore changes nothing)");
+                    var rows = applicable.SelectMany(g => g.Offsets).ToList();
+                    await context.Error.WriteLineAsync(
+                        applicable.Count == 0 ? "kmap: nothing written: every group was refused"
+                        : rows.All(r => r.Write) ? "kmap: nothing to do: the target already has these offsets (re-running a restore changes nothing)"
+                        : "kmap: nothing written: every offset is already on the target or kept (see NOT WRITTEN in the plan)");
                     return Exit(refused, plan.Groups.Count);
                 }
                 if (plan.TopicsToCreate.Count > 0)
