@@ -194,7 +194,7 @@ public class RestoreCommandTests
         while (true)
         {
             plan = await CliRun.RunAsync("restore", "--brokers", target.BootstrapServers, "--from", file, "--translate", "offset");
-            if (plan.Stderr.Contains("is active on the target", StringComparison.Ordinal) || DateTime.UtcNow > deadline)
+            if (plan.Stderr.Contains("is active on the target (Stable", StringComparison.Ordinal) || DateTime.UtcNow > deadline)
             {
                 break;
             }
