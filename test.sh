@@ -3,7 +3,7 @@
 # Installs what it needs first (Debian packages, kafkajs, NuGet restore), idempotently.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-cd "$root"
+cd "$root" || exit 1
 
 passed=0
 failed=0
@@ -34,6 +34,25 @@ if dotnet format kmap.slnx --verify-no-changes --no-restore > "$log_dir/format.l
   echo "format ok"
 else
   tail -n 30 "$log_dir/format.log"
+  failed=$((failed + 1))
+fi
+
+step "shellcheck of the project's own scripts"
+mapfile -t own_scripts < <(git ls-files '*.sh' kmap .ci/run 2>/dev/null)
+if shellcheck "${own_scripts[@]}"; then
+  passed=$((passed + 1))
+  echo "shellcheck ok (${#own_scripts[@]} scripts)"
+else
+  failed=$((failed + 1))
+fi
+
+step "launcher: ./kmap builds once, then runs without building"
+./kmap -version > "$log_dir/launcher1.log" 2>&1
+if ./kmap -version > "$log_dir/launcher2.log" 2>&1 && grep -q '^kmap [0-9]' "$log_dir/launcher2.log" && ! grep -q 'building' "$log_dir/launcher2.log"; then
+  passed=$((passed + 1))
+  echo "launcher ok: $(cat "$log_dir/launcher2.log")"
+else
+  cat "$log_dir/launcher1.log" "$log_dir/launcher2.log"
   failed=$((failed + 1))
 fi
 

@@ -56,7 +56,24 @@ public static class KmapApp
             await context.Error.WriteLineAsync("Run 'kmap --help' for usage.");
             return ExitCodes.Usage;
         }
-        return await result.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error }, cancellationToken);
+        try
+        {
+            return await result.InvokeAsync(
+                new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false },
+                cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await context.Error.WriteLineAsync("kmap: cancelled");
+            return ExitCodes.Failure;
+        }
+        catch (Exception e) when (context.Environment("KMAP_DEBUG") is not ("1" or "true"))
+        {
+            // Commands report the failures they expect; this is the net for the rest: one line, no stack trace.
+            await context.Error.WriteLineAsync($"kmap: unexpected error ({e.GetType().Name}): {e.Message}");
+            await context.Error.WriteLineAsync("kmap: set KMAP_DEBUG=1 for the details, and please report it.");
+            return ExitCodes.Failure;
+        }
     }
 
     public static string Version =>

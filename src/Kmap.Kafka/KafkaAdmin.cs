@@ -17,6 +17,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IDisposable
     private readonly IAdminClient admin;
     private readonly string bootstrap;
     private readonly TimeSpan timeout;
+    private readonly KafkaClientLog clientLog;
 
     public KafkaAdmin(ConnectionSettings settings, TimeSpan? timeout = null, Action<string>? log = null)
     {
@@ -24,14 +25,18 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IDisposable
         bootstrap = settings.BootstrapServers;
         this.timeout = timeout ?? TimeSpan.FromSeconds(30);
         var config = KafkaClientConfig.ForAdmin(settings);
-        admin = Build(config, log);
+        clientLog = new KafkaClientLog(log);
+        admin = Build(config, clientLog);
     }
 
-    private static IAdminClient Build(AdminClientConfig config, Action<string>? log)
+    private static IAdminClient Build(AdminClientConfig config, KafkaClientLog log)
     {
         try
         {
-            return BuildClient(config, log);
+            return new AdminClientBuilder(config)
+                .SetLogHandler((_, message) => log.OnLog(message))
+                .SetErrorHandler((_, error) => log.OnError(error))
+                .Build();
         }
         catch (Exception e) when (e is InvalidOperationException or KafkaException or ArgumentException)
         {
@@ -40,18 +45,25 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IDisposable
         }
     }
 
-    private static IAdminClient BuildClient(AdminClientConfig config, Action<string>? log)
+    /// <summary>Awaits an admin call, but gives up at once when the client has failed for good (e.g. SASL authentication).</summary>
+    private async Task<T> Guard<T>(Task<T> call)
     {
-        return new AdminClientBuilder(config)
-            .SetLogHandler((_, message) =>
-            {
-                // librdkafka's own chatter only matters when something is wrong.
-                if (message.Level <= SyslogLevel.Warning)
-                {
-                    log?.Invoke($"librdkafka: {message.Message}");
-                }
-            })
-            .Build();
+        var first = await Task.WhenAny(call, clientLog.Fatal);
+        if (first != call)
+        {
+            throw await clientLog.Fatal;
+        }
+        return await call;
+    }
+
+    private async Task Guard(Task call)
+    {
+        var first = await Task.WhenAny(call, clientLog.Fatal);
+        if (first != call)
+        {
+            throw await clientLog.Fatal;
+        }
+        await call;
     }
 
     public void Dispose() => admin.Dispose();
@@ -67,7 +79,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IDisposable
         ListConsumerGroupsResult result;
         try
         {
-            result = await admin.ListConsumerGroupsAsync(new ListConsumerGroupsOptions { RequestTimeout = timeout });
+            result = await Guard(admin.ListConsumerGroupsAsync(new ListConsumerGroupsOptions { RequestTimeout = timeout }));
         }
         catch (ListConsumerGroupsException e)
         {
@@ -96,7 +108,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IDisposable
         List<ConsumerGroupDescription> descriptions;
         try
         {
-            var result = await admin.DescribeConsumerGroupsAsync(groups, new DescribeConsumerGroupsOptions { RequestTimeout = timeout });
+            var result = await Guard(admin.DescribeConsumerGroupsAsync(groups, new DescribeConsumerGroupsOptions { RequestTimeout = timeout }));
             descriptions = result.ConsumerGroupDescriptions;
         }
         catch (DescribeConsumerGroupsException e)
@@ -131,7 +143,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IDisposable
         List<ListConsumerGroupOffsetsResult> results;
         try
         {
-            results = await admin.ListConsumerGroupOffsetsAsync(request, new ListConsumerGroupOffsetsOptions { RequestTimeout = timeout });
+            results = await Guard(admin.ListConsumerGroupOffsetsAsync(request, new ListConsumerGroupOffsetsOptions { RequestTimeout = timeout }));
         }
         catch (ListConsumerGroupOffsetsException e)
         {
@@ -194,7 +206,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IDisposable
         List<ListOffsetsResultInfo> infos;
         try
         {
-            infos = (await admin.ListOffsetsAsync(request, new ListOffsetsOptions { RequestTimeout = timeout })).ResultInfos;
+            infos = (await Guard(admin.ListOffsetsAsync(request, new ListOffsetsOptions { RequestTimeout = timeout }))).ResultInfos;
         }
         catch (ListOffsetsException e)
         {
@@ -241,7 +253,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IDisposable
         };
         try
         {
-            var results = await admin.AlterConsumerGroupOffsetsAsync(request, new AlterConsumerGroupOffsetsOptions { RequestTimeout = timeout });
+            var results = await Guard(admin.AlterConsumerGroupOffsetsAsync(request, new AlterConsumerGroupOffsetsOptions { RequestTimeout = timeout }));
             return results.SelectMany(r => r.Partitions).Select(p => new PartitionResult(new CoreTopicPartition(p.Topic, p.Partition.Value), null)).ToList();
         }
         catch (AlterConsumerGroupOffsetsException e)
@@ -265,7 +277,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IDisposable
     {
         try
         {
-            await admin.DeleteGroupsAsync(groups.ToList(), new DeleteGroupsOptions { RequestTimeout = timeout });
+            await Guard(admin.DeleteGroupsAsync(groups.ToList(), new DeleteGroupsOptions { RequestTimeout = timeout }));
             return groups.Select(g => new GroupResult(g, null)).ToList();
         }
         catch (DeleteGroupsException e)
@@ -283,7 +295,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IDisposable
         var request = partitions.Select(p => new KafkaTopicPartition(p.Topic, p.Partition)).ToList();
         try
         {
-            var result = await admin.DeleteConsumerGroupOffsetsAsync(group, request, new DeleteConsumerGroupOffsetsOptions { RequestTimeout = timeout });
+            var result = await Guard(admin.DeleteConsumerGroupOffsetsAsync(group, request, new DeleteConsumerGroupOffsetsOptions { RequestTimeout = timeout }));
             return result.Partitions.Select(p => new PartitionResult(new CoreTopicPartition(p.Topic, p.Partition.Value), null)).ToList();
         }
         catch (DeleteConsumerGroupOffsetsException e)
@@ -307,7 +319,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IDisposable
     {
         try
         {
-            return await call();
+            return await Guard(call());
         }
         catch (KafkaException e)
         {
@@ -316,7 +328,9 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IDisposable
     }
 
     private ClusterException Wrap(KafkaException e, string what) =>
-        new($"cannot {what} on {bootstrap}: {e.Error.Reason} (check -brokers/--bootstrap-server, the security protocol and credentials)", e);
+        new($"cannot {what} on {bootstrap}: {e.Error.Reason}"
+            + (clientLog.LastError is { } last && last != e.Error.Reason ? $" (last client error: {last})" : "")
+            + " — check -brokers/--bootstrap-server, the security protocol and the credentials", e);
 
     private static string StateName(ConsumerGroupState state) => state switch
     {

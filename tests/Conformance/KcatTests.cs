@@ -114,6 +114,12 @@ public class KcatTests
         var seen = both.SelectMany(r => r.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)).ToHashSet();
         var expected = Enumerable.Range(0, 4).SelectMany(p => Enumerable.Range(0, 10).Select(o => $"{p} {o}")).ToHashSet();
         Assert.Equal(expected, seen);
+        // Each balanced consumer reports its assignments on stderr ("% Group G rebalanced (...): assigned: T [P], ...").
+        Assert.All(both, r => Assert.Contains("rebalanced", r.StandardError, StringComparison.Ordinal));
+        var assigned = both.SelectMany(r => System.Text.RegularExpressions.Regex.Matches(r.StandardError, @"assigned: (.*)")
+            .SelectMany(m => System.Text.RegularExpressions.Regex.Matches(m.Groups[1].Value, @"kcat-work \[(\d+)\]").Select(p => int.Parse(p.Groups[1].Value, CultureInfo.InvariantCulture))))
+            .ToHashSet();
+        Assert.Equal([0, 1, 2, 3], assigned.Order());
         var committed = await CommittedAsync(sandbox.BootstrapServers, "kcat-workers", 4);
         Assert.Equal(new long[] { 10, 10, 10, 10 }, committed);
     });
@@ -150,7 +156,7 @@ public class KcatTests
         Assert.Equal(3, JsonDocument.Parse(ok.StandardOutput).RootElement.GetProperty("brokers").GetArrayLength());
 
         var clock = Stopwatch.StartNew();
-        var refused = await KcatAsync(sandbox.BootstrapServers, ["-L", "-X", "security.protocol=SSL", "-X", $"ssl.ca.location={certificates.OtherCaFile}"]);
+        var refused = await KcatAsync(sandbox.BootstrapServers, ["-L", "-X", "security.protocol=SSL", "-X", $"ssl.ca.location={certificates.OtherCaFile}"], metadataTimeoutSeconds: 3);
         Assert.NotEqual(0, refused.ExitCode);
         Assert.False(refused.TimedOut);
         Assert.Contains("certificate verify failed", refused.StandardError, StringComparison.OrdinalIgnoreCase);
@@ -168,7 +174,7 @@ public class KcatTests
         Assert.True(ok.ExitCode == 0, ok.ToString());
 
         var clock = Stopwatch.StartNew();
-        var refused = await KcatAsync(sandbox.BootstrapServers, ["-L", .. tls]);
+        var refused = await KcatAsync(sandbox.BootstrapServers, ["-L", .. tls], metadataTimeoutSeconds: 3);
         Assert.NotEqual(0, refused.ExitCode);
         Assert.False(refused.TimedOut);
         Assert.True(clock.Elapsed < Scenario.WrongPasswordBound, $"took {clock.Elapsed}");
@@ -183,15 +189,19 @@ public class KcatTests
         Assert.Equal(3, JsonDocument.Parse(ok.StandardOutput).RootElement.GetProperty("brokers").GetArrayLength());
 
         var clock = Stopwatch.StartNew();
-        var refused = await KcatAsync(sandbox.BootstrapServers, ["-L", .. sasl, "-X", $"sasl.password={SecureSandbox.WrongPassword}"]);
+        var refused = await KcatAsync(sandbox.BootstrapServers, ["-L", .. sasl, "-X", $"sasl.password={SecureSandbox.WrongPassword}"], metadataTimeoutSeconds: 3);
         Assert.NotEqual(0, refused.ExitCode);
         Assert.False(refused.TimedOut);
         Assert.True(clock.Elapsed < Scenario.WrongPasswordBound, $"took {clock.Elapsed}");
         Assert.Contains(expectedReason, refused.StandardError, StringComparison.Ordinal);
     }
 
-    private static Task<ExternalProcess.Result> KcatAsync(string bootstrap, string[] arguments, byte[]? input = null) =>
-        ExternalProcess.RunAsync(Clients.Kcat, ["-b", bootstrap, "-m", "10", .. arguments], Clients.Timeout, input);
+    /// <summary>
+    /// Runs kcat. librdkafka treats an authentication or TLS failure as transient and keeps retrying, so a
+    /// refused kcat gives up when its metadata timeout (-m) ends: refusals use a short one.
+    /// </summary>
+    private static Task<ExternalProcess.Result> KcatAsync(string bootstrap, string[] arguments, byte[]? input = null, int metadataTimeoutSeconds = 10) =>
+        ExternalProcess.RunAsync(Clients.Kcat, ["-b", bootstrap, "-m", metadataTimeoutSeconds.ToString(CultureInfo.InvariantCulture), .. arguments], Clients.Timeout, input);
 
     private sealed record ExactRecord(long Offset, long Timestamp, string Headers, byte[]? Key, byte[]? Value);
 

@@ -167,6 +167,11 @@ public sealed class ResetPlanner(IClusterReader reader, TimeProvider time)
             ResetStrategy.ByDuration d => time.GetUtcNow() - d.Duration,
             _ => null,
         };
+        if (at < DateTimeOffset.UnixEpoch)
+        {
+            // Negative timestamps are ListOffsets' special values (-1 latest, -2 earliest): a time before 1970 means "from the start".
+            at = DateTimeOffset.UnixEpoch;
+        }
         if (at is null || partitions.Count == 0)
         {
             return at is null ? null : new Dictionary<TopicPartition, long?>();

@@ -36,9 +36,14 @@ public sealed class SaslHandshakeHandler : ApiHandler<SaslHandshakeRequest, Sasl
     {
         var enabled = context.Cluster.Options.SaslMechanisms;
         var connection = context.Connection;
-        if (enabled.Count == 0 || connection.Authenticated || connection.SaslMechanism is not null)
+        if (enabled.Count == 0)
         {
-            // A listener without SASL, or a second handshake: Kafka answers ILLEGAL_SASL_STATE.
+            // A listener without SASL: Kafka's request handler answers ILLEGAL_SASL_STATE and keeps the connection.
+            return ValueTask.FromResult<SaslHandshakeResponse?>(new SaslHandshakeResponse(ErrorCode.IllegalSaslState, enabled));
+        }
+        if (connection.Authenticated || connection.SaslMechanism is not null)
+        {
+            // A second handshake on a SASL listener: Kafka's authenticator refuses it and drops the connection.
             connection.CloseAfterResponse = $"unexpected SaslHandshake ({request.Mechanism}) from client '{context.ClientId}'";
             return ValueTask.FromResult<SaslHandshakeResponse?>(new SaslHandshakeResponse(ErrorCode.IllegalSaslState, enabled));
         }

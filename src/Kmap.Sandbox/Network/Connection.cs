@@ -17,6 +17,14 @@ namespace Kmap.Sandbox.Network;
 /// </summary>
 internal sealed class Connection
 {
+    /// <summary>
+    /// Kafka's connection.failed.authentication.delay.ms: a connection that failed authentication stays
+    /// open (unread) this long after its last response before it is closed. Clients that read a response
+    /// and the end of the stream together (kafka-python) would otherwise drop the response and report
+    /// only "socket disconnected" instead of the broker's reason.
+    /// </summary>
+    private static readonly TimeSpan FailedAuthenticationCloseDelay = TimeSpan.FromMilliseconds(100);
+
     private readonly Socket _socket;
     private readonly Broker _broker;
     private readonly ClusterState _cluster;
@@ -58,15 +66,15 @@ internal sealed class Connection
                 _outbox.Writer.TryComplete();
                 await writer;
             }
+            if (_state.CloseAfterResponse is not null)
+            {
+                await Task.Delay(FailedAuthenticationCloseDelay, _cluster.Time, linked.Token);
+            }
         }
         catch (OperationCanceledException)
         {
         }
         catch (ProtocolException e)
-        {
-            _cluster.Log($"broker {_broker.Id}: closing connection from {_peer}: {e.Message}");
-        }
-        catch (SaslFailedException e)
         {
             _cluster.Log($"broker {_broker.Id}: closing connection from {_peer}: {e.Message}");
         }
@@ -114,8 +122,17 @@ internal sealed class Connection
             if (_state.RawSaslTokens)
             {
                 // After SaslHandshake v0 the client sends bare tokens; the answer is a bare token too.
-                var token = SaslServer.Evaluate(_cluster, _state, frame);
-                EnqueueRawToken(arrived, token);
+                // A failure is not answered at all: Kafka just closes the connection.
+                try
+                {
+                    EnqueueRawToken(arrived, SaslServer.Evaluate(_cluster, _state, frame));
+                }
+                catch (SaslFailedException e)
+                {
+                    _state.CloseAfterResponse = $"SASL {_state.SaslMechanism} authentication failed: {e.Message}";
+                    _cluster.Log($"broker {_broker.Id}: closing connection from {_peer}: {_state.CloseAfterResponse}");
+                    return;
+                }
                 continue;
             }
 

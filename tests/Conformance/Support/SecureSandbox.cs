@@ -26,6 +26,16 @@ public static class SecureSandbox
             TlsClientCaFile = requireClientCertificate ? certificates.CaFile : null,
         });
 
+    /// <summary>SASL_SSL: SASL inside TLS, as a Kafka SASL_SSL listener.</summary>
+    public static Task<SandboxCluster> StartSaslSslAsync(TestCertificates certificates, string mechanism) =>
+        SandboxCluster.StartAsync(new SandboxOptions
+        {
+            SaslMechanisms = [mechanism],
+            Users = new Dictionary<string, string> { [User] = Password },
+            TlsCertificateFile = certificates.BrokerCertificateFile,
+            TlsKeyFile = certificates.BrokerKeyFile,
+        });
+
     /// <summary>Waits for a condition with a deadline; no sleeps of fixed length in tests.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
     {

@@ -93,6 +93,25 @@ public class ConsumerGroupsCommandTests
     }
 
     [Fact]
+    public async Task To_datetime_and_by_duration_find_the_first_record_at_or_after_the_time()
+    {
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions(), cancellationToken: TestContext.Current.CancellationToken);
+        var start = new DateTimeOffset(2026, 1, 20, 15, 30, 0, TimeSpan.Zero);
+        await KafkaPython.ProduceAtAsync(sandbox.BootstrapServers, "events", start, 10);
+        string[] reset = ["consumer-groups", "--bootstrap-server", sandbox.BootstrapServers, "--group", "g", "--reset-offsets", "--topic", "events", "--export"];
+
+        var utc = await CliRun.RunAsync([.. reset, "--to-datetime", "2026-01-20T15:30:04.500"]);
+        var zoned = await CliRun.RunAsync([.. reset, "--to-datetime", "2026-01-20T17:30:02.000+02:00"]);
+        var future = await CliRun.RunAsync([.. reset, "--to-datetime", "2099-01-01T00:00:00.000Z"]);
+        var duration = await CliRun.RunAsync([.. reset, "--by-duration", "P36500D"]);
+
+        Assert.Equal("events,0,5\n", utc.Stdout);
+        Assert.Equal("events,0,2\n", zoned.Stdout);
+        Assert.Equal("events,0,10\n", future.Stdout);
+        Assert.Equal("events,0,0\n", duration.Stdout);
+    }
+
+    [Fact]
     public async Task A_csv_naming_a_missing_topic_fails_that_group_with_a_message_naming_the_partition()
     {
         await using var sandbox = await StartAsync();

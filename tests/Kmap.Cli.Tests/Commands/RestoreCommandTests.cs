@@ -261,12 +261,12 @@ public class RestoreCommandTests
         using var dir = new TempDirectory();
         var watch = System.Diagnostics.Stopwatch.StartNew();
 
-        var demo = await CliRun.RunAsync("demo", "--dir", dir.Path);
+        var demo = await CliRun.RunAsync("demo", "--output-dir", dir.Path);
 
         Assert.True(demo.ExitCode == 0, demo.ToString());
         Assert.True(watch.Elapsed < TimeSpan.FromMinutes(1), $"demo took {watch.Elapsed}");
         Assert.Contains("translation: timestamp (auto: another cluster", demo.Stderr, StringComparison.Ordinal);
-        Assert.Equal(3, System.Text.RegularExpressions.Regex.Matches(demo.Stdout, @"-> 'order-\d-\d+'   same record\n|-> \(end of log\)   same record\n").Count);
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Matches(demo.Stdout, @"-> 'click-\d-\d+'   same record\n|-> \(end of log\)   same record\n").Count);
         Assert.Contains("   $ kmap restore --brokers", demo.Stdout, StringComparison.Ordinal);
         Assert.Contains("no drift", demo.Stderr, StringComparison.Ordinal);
     }

@@ -14,7 +14,7 @@ public class AuthModeTests
     private const string Password = "alice-secret-1";
 
     public static TheoryData<string> Modes() =>
-        ["sasl-plain-implied", "scram-256-flags", "scram-512-command-config", "tls", "mtls", "sasl-ssl-scram"];
+        ["sasl-plain-implied", "scram-256-flags", "scram-512-command-config", "tls", "tls-skip-verify", "mtls", "sasl-ssl-scram"];
 
     [Theory]
     [MemberData(nameof(Modes))]
@@ -50,6 +50,10 @@ public class AuthModeTests
             Assert.Equal("payments-app", doc.RootElement.GetProperty("consumer_groups")[0].GetProperty("group").GetString());
         }
         Assert.DoesNotContain(Password, File.ReadAllText(json) + File.ReadAllText(script) + stderr, StringComparison.Ordinal);
+        if (mode == "tls-skip-verify")
+        {
+            Assert.Contains("WARNING: -tls-skip-verify", stderr.ToString(), StringComparison.Ordinal);
+        }
         if (mode == "sasl-plain-implied")
         {
             Assert.Contains("using SASL_PLAINTEXT because a SASL username was given", stderr.ToString(), StringComparison.Ordinal);
@@ -75,6 +79,28 @@ public class AuthModeTests
         Assert.Equal([("orders", 0, 0L), ("orders", 1, 0L)], committed.OrderBy(c => c.Partition).Select(c => (c.Topic, c.Partition, c.Offset)));
     }
 
+    [Fact]
+    public async Task A_wrong_password_fails_at_once_with_the_brokers_reason_and_writes_nothing()
+    {
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions
+        {
+            SaslMechanisms = ["SCRAM-SHA-256"],
+            Users = new Dictionary<string, string> { [User] = Password },
+        }, cancellationToken: TestContext.Current.CancellationToken);
+        using var dir = new TempDirectory();
+        var stderr = new StringWriter();
+        var context = new CliContext(new StringWriter(), stderr, name => name == "KMAP_SASL_PASSWORD" ? "wrong" : null);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var exit = await KmapApp.RunAsync(["-brokers", sandbox.BootstrapServers, "-sasl-mechanism", "SCRAM-SHA-256", "-sasl-username", User,
+            "-save-offsets", dir.File("offsets.json")], context, TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.Failure, exit);
+        Assert.Contains("Authentication failed", stderr.ToString(), StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}: the request timeout was waited out");
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
     private static (SandboxOptions Options, string[] Flags, string Properties) Setup(string mode, TestCertificates certificates, string keystore)
     {
         var users = new Dictionary<string, string> { [User] = Password };
@@ -95,6 +121,9 @@ public class AuthModeTests
                 "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\n" + jaasScram),
             "tls" => (tls,
                 ["-security-protocol", "SSL", "-tls-ca", certificates.CaFile],
+                "security.protocol=SSL\n" + trust),
+            "tls-skip-verify" => (tls,
+                ["-security-protocol", "SSL", "-tls-skip-verify"],
                 "security.protocol=SSL\n" + trust),
             "mtls" => (tls with { TlsClientCaFile = certificates.CaFile },
                 ["--security-protocol=SSL", "-tls-client-cert", certificates.ClientCertificateFile, "-tls-client-key", certificates.ClientKeyFile, "-tls-ca-cert", certificates.CaFile],

@@ -15,6 +15,10 @@ public static class KafkaPython
     public static Task ProduceAsync(string bootstrap, string topic, int partitions, int count) =>
         RunAsync("produce", bootstrap, topic, partitions.ToString(System.Globalization.CultureInfo.InvariantCulture), count.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>COUNT records to partition 0, one second apart from <paramref name="start"/>.</summary>
+    public static Task ProduceAtAsync(string bootstrap, string topic, DateTimeOffset start, int count) =>
+        RunAsync("produce-at", bootstrap, topic, start.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     public static Task CommitAsync(string bootstrap, string group, params (string Topic, int Partition, long Offset)[] offsets) =>
         RunAsync(["commit", bootstrap, group, .. offsets.Select(o => $"{o.Topic}:{o.Partition}={o.Offset}")]);
 

@@ -8,6 +8,7 @@ usage: kafka_python_offsets.py commit BOOTSTRAP GROUP TOPIC:PARTITION=OFFSET...
        kafka_python_offsets.py next BOOTSTRAP GROUP TOPIC:PARTITION...         (prints TOPIC:PARTITION=VALUE|END: what the group reads next)
        kafka_python_offsets.py checkpoint BOOTSTRAP TOPIC GROUP CTOPIC PARTITION UPSTREAM DOWNSTREAM
                                    (one MirrorMaker 2 checkpoint record, encoded as MM2's Checkpoint class does)
+       kafka_python_offsets.py produce-at BOOTSTRAP TOPIC START_MS COUNT       (partition 0, one record per second from START_MS)
 """
 import struct
 import sys
@@ -66,6 +67,14 @@ def main(argv):
         value = struct.pack(">h", 0) + struct.pack(">q", upstream) + struct.pack(">q", downstream) + mm2_string("")
         producer = KafkaProducer(bootstrap_servers=bootstrap)
         producer.send(topic, key=key, value=value, partition=0)
+        producer.flush()
+        producer.close()
+        return 0
+    if action == "produce-at":
+        topic, start, count = argv[3], int(argv[4]), int(argv[5])
+        producer = KafkaProducer(bootstrap_servers=bootstrap)
+        for i in range(count):
+            producer.send(topic, value=b"record-%d" % i, partition=0, timestamp_ms=start + i * 1000)
         producer.flush()
         producer.close()
         return 0
