@@ -34,27 +34,35 @@ public sealed class KafkaRecordReader(ConnectionSettings settings, TimeSpan? tim
         return Task.Run(() =>
         {
             using var consumer = BuildConsumer(smallFetches: false);
-            Metadata metadata;
-            using (var admin = new AdminClientBuilder(KafkaClientConfig.ForAdmin(settings)).Build())
-            {
-                metadata = admin.GetMetadata(timeout);
-            }
-            var found = metadata.Topics.FirstOrDefault(t => t.Topic == topic && !t.Error.IsError);
-            if (found is null)
+            if (!PartitionCounts().TryGetValue(topic, out var count))
             {
                 return (IReadOnlyList<RawRecord>)[];
             }
             var ranges = new Dictionary<CoreTopicPartition, OffsetRange>();
-            foreach (var p in found.Partitions)
+            for (var p = 0; p < count; p++)
             {
-                var marks = consumer.QueryWatermarkOffsets(new KafkaTopicPartition(topic, p.PartitionId), timeout);
+                var marks = consumer.QueryWatermarkOffsets(new KafkaTopicPartition(topic, p), timeout);
                 if (marks.High.Value > marks.Low.Value)
                 {
-                    ranges[new CoreTopicPartition(topic, p.PartitionId)] = new OffsetRange(marks.Low.Value, marks.High.Value);
+                    ranges[new CoreTopicPartition(topic, p)] = new OffsetRange(marks.Low.Value, marks.High.Value);
                 }
             }
             return Read(ranges, smallFetches: false, cancellationToken);
         }, cancellationToken);
+    }
+
+    /// <summary>Topic → partition count, from one metadata request.</summary>
+    private Dictionary<string, int> PartitionCounts()
+    {
+        try
+        {
+            using var admin = new AdminClientBuilder(KafkaClientConfig.ForAdmin(settings)).Build();
+            return admin.GetMetadata(timeout).Topics.Where(t => !t.Error.IsError).ToDictionary(t => t.Topic, t => t.Partitions.Count, StringComparer.Ordinal);
+        }
+        catch (KafkaException e)
+        {
+            throw new ClusterException($"cannot read the topics of {settings.BootstrapServers}: {e.Error.Reason}", e);
+        }
     }
 
     private IConsumer<byte[]?, byte[]?> BuildConsumer(bool smallFetches)
@@ -87,6 +95,13 @@ public sealed class KafkaRecordReader(ConnectionSettings settings, TimeSpan? tim
     {
         var result = new List<RawRecord>();
         var pending = ranges.Where(r => r.Value.Until > r.Value.From).ToDictionary(r => r.Key, r => r.Value);
+        if (pending.Count == 0)
+        {
+            return result;
+        }
+        // A consumer assigned a partition that does not exist waits for it: ask only for those that exist.
+        var counts = PartitionCounts();
+        pending = pending.Where(r => counts.TryGetValue(r.Key.Topic, out var n) && r.Key.Partition < n).ToDictionary(r => r.Key, r => r.Value);
         if (pending.Count == 0)
         {
             return result;
