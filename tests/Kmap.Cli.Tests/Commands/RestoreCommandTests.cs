@@ -74,6 +74,9 @@ public class RestoreCommandTests
 
         var same = await CliRun.RunAsync("restore", "--brokers", source.BootstrapServers, "--from", file);
         var other = await CliRun.RunAsync("restore", "--brokers", target.BootstrapServers, "--from", file, "--plan-json", dir.File("plan.json"));
+        var atTime = await CliRun.RunAsync("restore", "--brokers", target.BootstrapServers, "--from", file,
+            "--to-datetime", Start.AddSeconds(9).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        var recent = await CliRun.RunAsync("restore", "--brokers", target.BootstrapServers, "--from", file, "--by-duration", "PT1H");
 
         Assert.Contains("translation: offset (auto: the target is the backed-up cluster", same.Stderr, StringComparison.Ordinal);
         Assert.Contains("translation: timestamp (auto: another cluster", other.Stderr, StringComparison.Ordinal);
@@ -81,6 +84,8 @@ public class RestoreCommandTests
         Assert.Equal(3, row.GetProperty("backup_offset").GetInt64());
         Assert.Equal(8, row.GetProperty("new_offset").GetInt64());
         Assert.Equal(25, row.GetProperty("log_end_offset").GetInt64());
+        Assert.Matches(@"billing +orders +0 +3 +- +0 +25 +14 +new +time ", atTime.Stdout);
+        Assert.Matches(@"billing +orders +0 +3 +- +0 +25 +25 +new +time ", recent.Stdout);
     }
 
     [Fact]
