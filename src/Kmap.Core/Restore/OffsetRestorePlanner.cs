@@ -223,15 +223,16 @@ public sealed class OffsetRestorePlanner(IClusterReader target, IRecordReader re
 
     private static string Join(string? a, string b) => a is null ? b : $"{a}; {b}";
 
-    /// <summary>`auto`: the same cluster, or record times that match at the same offsets, mean offsets carry over.</summary>
+    /// <summary>
+    /// `auto`: offsets carry over when the record times the backup saw are found at the same offsets on the
+    /// target (checked on one position per partition), whatever the cluster id says: a topic recreated on the
+    /// same cluster has new offsets too. Without record times, the cluster id decides.
+    /// </summary>
     private async Task<TranslateMode> ChooseAsync(OffsetBackup backup, string? targetId, IReadOnlyDictionary<TopicPartition, LogOffsets> logs,
         List<string> notes, CancellationToken cancellationToken)
     {
-        if (backup.ClusterId is not null && backup.ClusterId == targetId)
-        {
-            notes.Add($"translation: offset (auto: the target is the backed-up cluster, id {targetId})");
-            return TranslateMode.Offset;
-        }
+        var sameCluster = backup.ClusterId is not null && backup.ClusterId == targetId;
+        var where = sameCluster ? $"the target is the backed-up cluster, id {targetId}" : $"another cluster ({backup.ClusterId ?? "unknown id"} vs {targetId})";
         // One sample per partition: the record times the backup saw around a group's position.
         var samples = new Dictionary<TopicPartition, BackedUpOffset>();
         foreach (var o in backup.ConsumerGroups.SelectMany(g => g.Offsets))
@@ -243,7 +244,9 @@ public sealed class OffsetRestorePlanner(IClusterReader target, IRecordReader re
         }
         if (samples.Count == 0)
         {
-            notes.Add($"translation: offset (auto: other cluster ({backup.ClusterId ?? "unknown id"} vs {targetId}), but the backup has no record times to translate by; take backups without --no-timestamps)");
+            notes.Add(sameCluster
+                ? $"translation: offset (auto: {where})"
+                : $"translation: offset (auto: {where}, but the backup has no record times to translate by; take backups without --no-timestamps)");
             return TranslateMode.Offset;
         }
         var ranges = samples.ToDictionary(s => s.Key, s => new OffsetRange(Math.Max(0, s.Value.Offset - 1), s.Value.Offset + 1));
@@ -257,10 +260,11 @@ public sealed class OffsetRestorePlanner(IClusterReader target, IRecordReader re
         });
         if (mismatched == 0)
         {
-            notes.Add($"translation: offset (auto: another cluster, but the record times at the backed-up offsets match on all {samples.Count} partition(s) checked)");
+            notes.Add($"translation: offset (auto: {where}, and the record times at the backed-up offsets match on all {samples.Count} partition(s) checked)");
             return TranslateMode.Offset;
         }
-        notes.Add($"translation: timestamp (auto: another cluster ({backup.ClusterId ?? "unknown id"} vs {targetId}) and the record times at the backed-up offsets differ on {mismatched} of {samples.Count} partition(s))");
+        notes.Add($"translation: timestamp (auto: {where}, and the record times at the backed-up offsets differ on {mismatched} of {samples.Count} partition(s)"
+            + (sameCluster ? ": topics recreated or records deleted since the backup)" : ")"));
         return TranslateMode.Timestamp;
     }
 

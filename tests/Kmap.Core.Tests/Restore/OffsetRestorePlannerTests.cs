@@ -67,22 +67,26 @@ public class OffsetRestorePlannerTests
     }
 
     [Fact]
-    public async Task Auto_uses_offsets_on_the_same_cluster_or_when_record_times_line_up_and_timestamps_otherwise()
+    public async Task Auto_uses_offsets_when_record_times_line_up_or_without_times_on_the_same_cluster_and_timestamps_otherwise()
     {
         var (shifted, shiftedRecords) = Target(lead: 3);
         var (aligned, alignedRecords) = Target(lead: 0);
         var backup = Backup(("g", Offset(5)));
+        var withoutTimes = Backup(("g", Offset(5) with { LastConsumedTimestamp = null, NextRecordTimestamp = null }));
 
-        var sameId = await Plan(shifted, shiftedRecords, new RestoreRequest(backup with { ClusterId = "fake-cluster" }));
+        var sameIdNoTimes = await Plan(shifted, shiftedRecords, new RestoreRequest(withoutTimes with { ClusterId = "fake-cluster" }));
+        var sameIdRecreated = await Plan(shifted, shiftedRecords, new RestoreRequest(backup with { ClusterId = "fake-cluster" }));
         var lined = await Plan(aligned, alignedRecords, new RestoreRequest(backup));
         var differ = await Plan(shifted, shiftedRecords, new RestoreRequest(backup));
 
-        Assert.Equal(5, sameId.Groups[0].Offsets[0].NewOffset);
-        Assert.Contains(sameId.Notes, n => n.Contains("the target is the backed-up cluster", StringComparison.Ordinal));
+        Assert.Equal(5, sameIdNoTimes.Groups[0].Offsets[0].NewOffset);
+        Assert.Contains(sameIdNoTimes.Notes, n => n.StartsWith("translation: offset (auto: the target is the backed-up cluster", StringComparison.Ordinal));
+        Assert.Equal(8, sameIdRecreated.Groups[0].Offsets[0].NewOffset);
+        Assert.Contains(sameIdRecreated.Notes, n => n.Contains("topics recreated or records deleted", StringComparison.Ordinal));
         Assert.Equal(5, lined.Groups[0].Offsets[0].NewOffset);
         Assert.Contains(lined.Notes, n => n.Contains("record times at the backed-up offsets match", StringComparison.Ordinal));
         Assert.Equal(8, differ.Groups[0].Offsets[0].NewOffset);
-        Assert.Contains(differ.Notes, n => n.StartsWith("translation: timestamp (auto", StringComparison.Ordinal));
+        Assert.Contains(differ.Notes, n => n.StartsWith("translation: timestamp (auto: another cluster", StringComparison.Ordinal));
     }
 
     [Fact]
