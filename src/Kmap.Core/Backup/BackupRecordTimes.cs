@@ -10,6 +10,9 @@ namespace Kmap.Core.Backup;
 /// </summary>
 public static class BackupRecordTimes
 {
+    /// <summary>Positions of one partition this close together are read as one range.</summary>
+    public const int MergeGap = 64;
+
     public static async Task<OffsetBackup> AddAsync(OffsetBackup backup, IRecordReader reader, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(backup);
@@ -74,7 +77,10 @@ public static class BackupRecordTimes
         return backup with { ConsumerGroups = groups };
     }
 
-    /// <summary>Consecutive offsets merged into ranges: {4,5,9} → [4,6), [9,10).</summary>
+    /// <summary>
+    /// Offsets merged into ranges when they are at most <see cref="MergeGap"/> apart: {4,5,9,900} → [4,10), [900,901).
+    /// Reading a few records in between is cheaper than another round of fetches.
+    /// </summary>
     private static IEnumerable<OffsetRange> Runs(SortedSet<long> offsets)
     {
         long? from = null;
@@ -85,7 +91,7 @@ public static class BackupRecordTimes
             {
                 from = o;
             }
-            else if (o != previous + 1)
+            else if (o > previous + MergeGap)
             {
                 yield return new OffsetRange(from.Value, previous + 1);
                 from = o;

@@ -105,7 +105,7 @@ public class BackupChainTests
     }
 
     [Fact]
-    public async Task Record_times_are_read_in_one_round_for_positions_that_touch_and_the_summary_names_the_oldest()
+    public async Task Record_times_are_read_in_one_round_for_positions_close_together_and_the_summary_names_the_oldest()
     {
         var records = new FakeRecords();
         for (var i = 0; i < 10; i++)
@@ -117,14 +117,17 @@ public class BackupChainTests
             new GroupOffsets("a", [new BackedUpOffset("t", 0, 3) { LogStartOffset = 0, LogEndOffset = 10 }], T0),
             new GroupOffsets("b", [new BackedUpOffset("t", 0, 4) { LogStartOffset = 0, LogEndOffset = 10 }], T0),
             new GroupOffsets("c", [new BackedUpOffset("t", 0, 10) { LogStartOffset = 0, LogEndOffset = 10 }], T0),
+            new GroupOffsets("far", [new BackedUpOffset("t", 0, 500) { LogStartOffset = 0, LogEndOffset = 1000 }], T0),
         ]);
 
         var withTimes = await BackupRecordTimes.AddAsync(backup, records, TestContext.Current.CancellationToken);
         var summary = BackupSummary.Of(withTimes);
 
+        // {2,3,4,9} are one range; 499 and 500 are another round.
         Assert.Equal(2, records.TimeReads);
+        Assert.Null(withTimes.ConsumerGroups[3].Offsets[0].NextRecordTimestamp);
         Assert.Equal((T0.AddSeconds(2), T0.AddSeconds(3)), (withTimes.ConsumerGroups[0].Offsets[0].LastConsumedTimestamp, withTimes.ConsumerGroups[0].Offsets[0].NextRecordTimestamp));
         Assert.Equal(((DateTimeOffset?)T0.AddSeconds(9), (DateTimeOffset?)null), (withTimes.ConsumerGroups[2].Offsets[0].LastConsumedTimestamp, withTimes.ConsumerGroups[2].Offsets[0].NextRecordTimestamp));
-        Assert.Equal((3, 3, 13L, "a t-0"), (summary.Groups, summary.Partitions, summary.TotalLag, summary.OldestWhere));
+        Assert.Equal((4, 4, 513L, "a t-0"), (summary.Groups, summary.Partitions, summary.TotalLag, summary.OldestWhere));
     }
 }
