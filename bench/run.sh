@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Runs kmap's benchmarks: bench/run.sh [sandbox]
+# Runs kmap's benchmarks against sandboxes with injected latency: bench/run.sh [all|backup|sandbox] [--quick]
+# Builds kmap (the ./kmap launcher's build) and the bench, installs the baseline clients if missing.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/scripts/install-test-deps.sh" >&2
+"$root/kmap" -version >/dev/null
 dotnet build "$root/bench/Kmap.Bench/Kmap.Bench.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2
 exec dotnet "$root/bench/Kmap.Bench/bin/Release/net10.0/Kmap.Bench.dll" "$@"

@@ -1,15 +1,20 @@
 using Kmap.Bench;
 
-// One entry for every benchmark: `bench/run.sh [name]`. Each prints a table and the targets it checks.
-var which = args.Length > 0 ? args[0] : "sandbox";
+// One entry for every benchmark: `bench/run.sh [name] [--quick]`. Each prints a table and the targets it checks.
+var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+var rest = args.Where(a => a.StartsWith("--", StringComparison.Ordinal)).ToList();
 return which switch
 {
     "sandbox" => await SandboxBenchmark.RunAsync(),
+    "backup" => await BackupBenchmark.RunAsync(rest),
+    "sweep" => await SweepBenchmark.RunAsync(),
+    "probe" => await BackupProbe.RunAsync(args.Skip(1).ToList()),
+    "all" => Math.Max(await BackupBenchmark.RunAsync(rest), await SandboxBenchmark.RunAsync()),
     _ => Usage(which),
 };
 
 static int Usage(string which)
 {
-    Console.Error.WriteLine($"unknown benchmark '{which}'; known: sandbox");
+    Console.Error.WriteLine($"unknown benchmark '{which}'; known: all, backup, sweep, sandbox, probe");
     return 2;
 }

@@ -10,14 +10,17 @@ namespace Kmap.Kafka;
 
 /// <summary>
 /// kmap's reader and writer over Confluent.Kafka's AdminClient. librdkafka answers one group per
-/// ListConsumerGroupOffsets call, so callers run those concurrently on this one client.
+/// ListConsumerGroupOffsets call, so on plaintext connections many groups' offsets are read with a
+/// hand-written multi-group OffsetFetch (<see cref="Wire.MultiGroupOffsetFetch"/>); callers run the
+/// per-group calls concurrently for whatever that leaves out.
 /// </summary>
-public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IDisposable
+public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetReader, IDisposable
 {
     private readonly IAdminClient admin;
     private readonly string bootstrap;
     private readonly TimeSpan timeout;
     private readonly KafkaClientLog clientLog;
+    private readonly Wire.MultiGroupOffsetFetch? multiGroupFetch;
 
     public KafkaAdmin(ConnectionSettings settings, TimeSpan? timeout = null, Action<string>? log = null)
     {
@@ -27,7 +30,16 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IDisposable
         var config = KafkaClientConfig.ForAdmin(settings);
         clientLog = new KafkaClientLog(log);
         admin = Build(config, clientLog);
+        // The hand-written requests speak plaintext only; TLS and SASL connections use librdkafka alone.
+        multiGroupFetch = settings.EffectiveProtocol == Kmap.Core.Config.SecurityProtocol.Plaintext
+            ? new Wire.MultiGroupOffsetFetch(settings.BootstrapServers, this.timeout)
+            : null;
     }
+
+    public Task<IReadOnlyDictionary<string, GroupOffsetsAnswer>?> ListCommittedOffsetsAsync(IReadOnlyList<string> groups, Action<int>? progress, CancellationToken cancellationToken) =>
+        multiGroupFetch is null
+            ? Task.FromResult<IReadOnlyDictionary<string, GroupOffsetsAnswer>?>(null)
+            : multiGroupFetch.FetchAsync(groups, progress, cancellationToken);
 
     private static IAdminClient Build(AdminClientConfig config, KafkaClientLog log)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using Kmap.Sandbox.Apis;
 using Kmap.Sandbox.Cluster;
+using Kmap.Sandbox.Faults;
 using Kmap.Sandbox.Network;
 using Kmap.Sandbox.Security;
 using Kmap.Sandbox.Storage;
@@ -13,9 +14,14 @@ namespace Kmap.Sandbox;
 /// </summary>
 public sealed class SandboxCluster : IAsyncDisposable
 {
-    private readonly List<BrokerListener> _listeners = [];
+    // Indexed by broker id; null while that broker is stopped by a fault.
+    private readonly List<BrokerListener?> _listeners = [];
     private readonly TlsServer? _tls;
+    private readonly SemaphoreSlim _brokerChanges = new(1, 1);
     private DataDirectory? _dataDirectory;
+    private FaultSchedule? _schedule;
+    private IPAddress _address = IPAddress.Loopback;
+    private ApiRegistry _apis = ApiRegistry.All();
 
     private SandboxCluster(SandboxOptions options, TimeProvider time)
     {
@@ -29,6 +35,9 @@ public sealed class SandboxCluster : IAsyncDisposable
     public ClusterState State { get; }
     public SandboxOptions Options => State.Options;
 
+    /// <summary>The fault rules (errors, stalls, drops): change them while the cluster runs, read what they did.</summary>
+    public FaultInjector Faults => State.Faults;
+
     /// <summary>host:port of every broker, comma-separated, as clients take it.</summary>
     public string BootstrapServers => string.Join(',', State.Brokers.Select(b => $"{b.Host}:{b.Port}"));
 
@@ -38,6 +47,10 @@ public sealed class SandboxCluster : IAsyncDisposable
         if (options.BrokerCount < 1)
         {
             throw new ArgumentException($"a cluster needs at least one broker, not {options.BrokerCount}", nameof(options));
+        }
+        if (options.Faults.Outages.FirstOrDefault(o => o.BrokerId >= options.BrokerCount) is { } outage)
+        {
+            throw new ArgumentException($"fault 'down={outage.BrokerId}:…' names broker {outage.BrokerId}, but the cluster has brokers 0..{options.BrokerCount - 1}", nameof(options));
         }
         var cluster = new SandboxCluster(options, time ?? TimeProvider.System);
         try
@@ -56,7 +69,8 @@ public sealed class SandboxCluster : IAsyncDisposable
     {
         var options = State.Options;
         var address = IPAddress.Parse(options.Host == "localhost" ? "127.0.0.1" : options.Host);
-        var apis = ApiRegistry.All();
+        _address = address;
+        var apis = _apis;
         for (var id = 0; id < options.BrokerCount; id++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -75,18 +89,92 @@ public sealed class SandboxCluster : IAsyncDisposable
         }
         foreach (var listener in _listeners)
         {
-            listener.StartAccepting();
+            listener!.StartAccepting();
         }
+        _schedule = FaultSchedule.Start(this, options.Faults);
         State.Log($"sandbox cluster '{State.ClusterId}' with {options.BrokerCount} broker(s) listening on {BootstrapServers}");
         return Task.CompletedTask;
     }
 
+    /// <summary>Whether broker <paramref name="brokerId"/> is listening (false between <see cref="StopBrokerAsync"/> and <see cref="RestartBrokerAsync"/>).</summary>
+    public bool IsRunning(int brokerId) => _listeners[BrokerIndex(brokerId)] is not null;
+
+    /// <summary>
+    /// Stops a broker as a crash would look from outside: its listener closes and every connection to it is cut.
+    /// Its partitions and the groups it coordinates stay where they are, so clients must wait for the restart.
+    /// </summary>
+    public async Task StopBrokerAsync(int brokerId)
+    {
+        var index = BrokerIndex(brokerId);
+        await _brokerChanges.WaitAsync();
+        try
+        {
+            if (_listeners[index] is { } listener)
+            {
+                _listeners[index] = null;
+                await listener.DisposeAsync();
+                State.Log($"fault: broker {brokerId} stopped");
+            }
+        }
+        finally
+        {
+            _brokerChanges.Release();
+        }
+    }
+
+    /// <summary>Starts a stopped broker again on the same port.</summary>
+    public async Task RestartBrokerAsync(int brokerId)
+    {
+        var index = BrokerIndex(brokerId);
+        await _brokerChanges.WaitAsync();
+        try
+        {
+            if (_listeners[index] is null)
+            {
+                var broker = State.Brokers[index];
+                var listener = new BrokerListener(new IPEndPoint(_address, broker.Port), State, _apis, _tls) { Broker = broker };
+                listener.Bind();
+                listener.StartAccepting();
+                _listeners[index] = listener;
+                State.Log($"fault: broker {brokerId} restarted on port {broker.Port}");
+            }
+        }
+        finally
+        {
+            _brokerChanges.Release();
+        }
+    }
+
+    /// <summary>Moves every group's coordinator to the next broker: clients then get NOT_COORDINATOR and must find it again.</summary>
+    public void MoveCoordinators()
+    {
+        lock (State.Sync)
+        {
+            State.CoordinatorShift++;
+        }
+        State.Log($"fault: group coordinators moved to the next broker (shift {State.CoordinatorShift})");
+    }
+
+    private int BrokerIndex(int brokerId) => brokerId >= 0 && brokerId < _listeners.Count
+        ? brokerId
+        : throw new ArgumentOutOfRangeException(nameof(brokerId), brokerId, $"the cluster has brokers 0..{_listeners.Count - 1}");
+
     public async ValueTask DisposeAsync()
     {
+        if (_schedule is not null)
+        {
+            await _schedule.DisposeAsync();
+        }
+        await _brokerChanges.WaitAsync();
         foreach (var listener in _listeners)
         {
-            await listener.DisposeAsync();
+            if (listener is not null)
+            {
+                await listener.DisposeAsync();
+            }
         }
+        _listeners.Clear();
+        _brokerChanges.Release();
         if (_dataDirectory is not null)
         {
             await _dataDirectory.DisposeAsync();

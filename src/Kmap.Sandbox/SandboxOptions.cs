@@ -1,3 +1,4 @@
+using Kmap.Sandbox.Faults;
 using Kmap.Sandbox.Groups;
 
 namespace Kmap.Sandbox;
@@ -43,6 +44,9 @@ public sealed record SandboxOptions
 
     /// <summary>Group coordinator settings (rebalance delay, session timeout bounds).</summary>
     public GroupSettings Groups { get; init; } = new();
+
+    /// <summary>Faults to inject from the start (see docs/sandbox.md, "Fault injection"); tests may change them later through <see cref="SandboxCluster.Faults"/>.</summary>
+    public FaultSpec Faults { get; init; } = FaultSpec.None;
 
     public bool UsesSasl => SaslMechanisms.Count > 0;
     public bool UsesTls => TlsCertificateFile is not null && TlsKeyFile is not null;

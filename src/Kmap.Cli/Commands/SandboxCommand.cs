@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Kmap.Sandbox;
+using Kmap.Sandbox.Faults;
 
 namespace Kmap.Cli.Commands;
 
@@ -19,6 +20,7 @@ public static class SandboxCommand
         var tlsClientCa = new Option<string?>("--tls-client-ca") { Description = "PEM CA that client certificates must chain to (mTLS)" };
         var latency = new Option<int>("--latency-ms") { Description = "delay of every response, as a network link would add", DefaultValueFactory = _ => 0 };
         var dataDir = new Option<string?>("--data-dir") { Description = "keep topics, records and committed offsets here across restarts" };
+        var faults = new Option<string?>("--faults") { Description = "inject faults: entries joined by ';' (see below and docs/sandbox.md)" };
 
         var command = new Command("sandbox", """
             Run a Kafka-protocol cluster on loopback, for tests and rehearsals.
@@ -30,9 +32,21 @@ public static class SandboxCommand
               kmap sandbox --sasl-mechanism SCRAM-SHA-512 --user admin:secret
               kmap sandbox --tls-cert broker.pem --tls-key broker.key --tls-client-ca ca.pem
               kmap sandbox --latency-ms 5 --data-dir /tmp/kmap-sandbox
+              kmap sandbox --brokers 3 --faults 'seed=7;error=0.2:NOT_COORDINATOR@OffsetCommit,OffsetFetch;stall=5000@OffsetFetch'
+
+            --faults SPEC, entries joined by ';' ('@API,API' limits an entry to those APIs, by Kafka's API names):
+              seed=N                               random choices come from N, so a run can be repeated
+              drop-after=N[@APIS]                  each connection closes, unanswered, at its (N+1)-th request
+              error=FRACTION:CODE[@APIS]           answer that fraction of requests with CODE, in the API's own
+                                                   response: NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS and
+                                                   COORDINATOR_NOT_AVAILABLE (group APIs), NOT_LEADER_OR_FOLLOWER and
+                                                   LEADER_NOT_AVAILABLE (Produce, Fetch, ListOffsets), REQUEST_TIMED_OUT
+              stall=[FRACTION:]MS|forever[@APIS]   hold responses MS milliseconds (or until the sandbox stops)
+              down=BROKER:FROM_MS[-UNTIL_MS]       broker stops FROM_MS after start and restarts at UNTIL_MS
+              move-coordinators=EVERY_MS           every group's coordinator moves to the next broker this often
             """)
         {
-            listen, brokers, autoCreate, mechanisms, users, tlsCert, tlsKey, tlsClientCa, latency, dataDir,
+            listen, brokers, autoCreate, mechanisms, users, tlsCert, tlsKey, tlsClientCa, latency, dataDir, faults,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -55,6 +69,19 @@ public static class SandboxCommand
                 }
                 userMap[user[..sep]] = user[(sep + 1)..];
             }
+            var faultSpec = FaultSpec.None;
+            if (parse.GetValue(faults) is { } faultText)
+            {
+                try
+                {
+                    faultSpec = FaultSpec.Parse(faultText);
+                }
+                catch (FormatException e)
+                {
+                    await Console.Error.WriteLineAsync($"kmap sandbox: --faults: {e.Message}");
+                    return ExitCodes.Usage;
+                }
+            }
             var options = new SandboxOptions
             {
                 Host = endpoint[..colon],
@@ -68,6 +95,7 @@ public static class SandboxCommand
                 TlsClientCaFile = parse.GetValue(tlsClientCa),
                 Latency = TimeSpan.FromMilliseconds(parse.GetValue(latency)),
                 DataDirectory = parse.GetValue(dataDir),
+                Faults = faultSpec,
                 Log = message => Console.Error.WriteLine($"[sandbox] {message}"),
             };
             return await RunAsync(options, cancellationToken);

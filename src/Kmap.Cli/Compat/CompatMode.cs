@@ -68,7 +68,7 @@ internal static class CompatMode
         {
             result = await service.BackupAsync(new BackupOptions(settings.BootstrapServers)
             {
-                Progress = context.ShowProgress ? (done, total) => ReportProgress(context, done, total) : null,
+                Progress = context.ShowProgress ? new ProgressReporter(context.Error, context.ErrorIsTerminal, "reading committed offsets", "groups", context.Time).Report : null,
             }, cancellationToken);
         }
         catch (ClusterException e)
@@ -104,18 +104,6 @@ internal static class CompatMode
         TlsSkipVerify = parsed.Flag(CompatFlags.TlsSkipVerify),
         CommandConfig = parsed.Get(CompatFlags.CommandConfig),
     };
-
-    private static void ReportProgress(CliContext context, int done, int total)
-    {
-        if (done == total || done % 100 == 0)
-        {
-            context.Error.Write($"\rkmap: reading committed offsets: {done}/{total} groups");
-            if (done == total)
-            {
-                context.Error.WriteLine();
-            }
-        }
-    }
 
     private static async Task<int> UsageErrorAsync(CliContext context, string message)
     {

@@ -11,14 +11,14 @@ public static class BackupFiles
     {
         ArgumentNullException.ThrowIfNull(backup);
         ArgumentNullException.ThrowIfNull(scriptOptions);
-        // Generate both first: a backup that cannot become a script (an illegal topic name) writes nothing.
-        var json = jsonPath is null ? null : OffsetBackupJson.Serialize(backup);
+        // Generate the script first: a backup that cannot become a script (an illegal topic name) writes nothing.
+        // The JSON is streamed straight into its temp file.
         var script = scriptPath is null
             ? null
             : RestoreScriptWriter.Write(backup, scriptOptions with { BackupFileName = jsonPath is null ? null : Path.GetFileName(jsonPath) });
-        if (json is not null)
+        if (jsonPath is not null)
         {
-            await AtomicFile.WriteAllTextAsync(jsonPath!, json, null, cancellationToken);
+            AtomicFile.Write(jsonPath, stream => OffsetBackupJson.Write(stream, backup), null);
         }
         if (script is not null)
         {

@@ -17,15 +17,26 @@ public static class OffsetBackupJson
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    // The writer's buffer goes to the stream whenever it holds this much: memory stays flat however big the backup.
+    private const int FlushThreshold = 64 * 1024;
+
     public static string Serialize(OffsetBackup backup)
     {
-        ArgumentNullException.ThrowIfNull(backup);
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
+        Write(buffer, backup);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Streams the backup's JSON (and a final newline) to <paramref name="stream"/>; no whole-document string.</summary>
+    public static void Write(Stream stream, OffsetBackup backup)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(backup);
+        using (var json = new Utf8JsonWriter(stream, WriterOptions))
         {
             Write(json, backup);
         }
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+        stream.WriteByte((byte)'\n');
     }
 
     private static void Write(Utf8JsonWriter json, OffsetBackup backup)
@@ -51,12 +62,31 @@ public static class OffsetBackupJson
             json.WriteString("base_timestamp", Rfc3339.Format(baseTime));
         }
         json.WriteStartArray("consumer_groups");
-        foreach (var group in backup.ConsumerGroups.OrderBy(g => g.Group, StringComparer.Ordinal))
+        foreach (var group in InOrder(backup.ConsumerGroups, (a, b) => string.CompareOrdinal(a.Group, b.Group)))
         {
             WriteGroup(json, group);
+            if (json.BytesPending >= FlushThreshold)
+            {
+                json.Flush();
+            }
         }
         json.WriteEndArray();
         json.WriteEndObject();
+    }
+
+    /// <summary>The items sorted; a list that already is (the backup service sorts) is used as it is, without a copy.</summary>
+    private static IReadOnlyList<T> InOrder<T>(IReadOnlyList<T> items, Comparison<T> compare)
+    {
+        for (var i = 1; i < items.Count; i++)
+        {
+            if (compare(items[i - 1], items[i]) > 0)
+            {
+                var copy = items.ToArray();
+                Array.Sort(copy, compare);
+                return copy;
+            }
+        }
+        return items;
     }
 
     private static void WriteGroup(Utf8JsonWriter json, GroupOffsets group)
@@ -72,13 +102,22 @@ public static class OffsetBackupJson
             json.WriteNumber("members", members);
         }
         json.WriteStartObject("topics");
-        foreach (var topic in group.ByTopic())
+        string? topic = null;
+        foreach (var offset in InOrder(group.Offsets, (a, b) => a.TopicPartition.CompareTo(b.TopicPartition)))
         {
-            json.WriteStartArray(topic.Key);
-            foreach (var offset in topic)
+            if (!string.Equals(topic, offset.Topic, StringComparison.Ordinal))
             {
-                WriteOffset(json, offset);
+                if (topic is not null)
+                {
+                    json.WriteEndArray();
+                }
+                topic = offset.Topic;
+                json.WriteStartArray(topic);
             }
+            WriteOffset(json, offset);
+        }
+        if (topic is not null)
+        {
             json.WriteEndArray();
         }
         json.WriteEndObject();

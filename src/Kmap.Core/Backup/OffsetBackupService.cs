@@ -25,21 +25,44 @@ public sealed class OffsetBackupService(IClusterReader reader, TimeProvider time
         var committed = new ConcurrentDictionary<string, (IReadOnlyList<CommittedOffset> Offsets, DateTimeOffset At)>(StringComparer.Ordinal);
         var failed = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var done = 0;
+        var remaining = listings.Select(l => l.Group).ToList();
+        if (reader is IBatchOffsetReader batch)
+        {
+            // Many groups per round trip where the cluster allows it; what the batch leaves out is read one by one below.
+            var answers = await batch.ListCommittedOffsetsAsync(remaining, n => options.Progress?.Invoke(n, listings.Count), cancellationToken);
+            if (answers is not null)
+            {
+                var at = Rfc3339.TruncateToSeconds(time.GetUtcNow());
+                foreach (var (group, answer) in answers)
+                {
+                    if (answer.Offsets is { } offsets)
+                    {
+                        committed[group] = (options.Filter.Topics.IsAll ? offsets : offsets.Where(o => options.Filter.Topics.Matches(o.Topic)).ToList(), at);
+                    }
+                    else
+                    {
+                        failed[group] = answer.Error ?? $"cannot read the committed offsets of group '{group}'";
+                    }
+                }
+                done = answers.Count;
+                remaining = remaining.Where(g => !answers.ContainsKey(g)).ToList();
+            }
+        }
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxConcurrency), CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(listings, parallel, async (listing, ct) =>
+        await Parallel.ForEachAsync(remaining, parallel, async (group, ct) =>
         {
             try
             {
-                var offsets = await reader.ListCommittedOffsetsAsync(listing.Group, ct);
+                var offsets = await reader.ListCommittedOffsetsAsync(group, ct);
                 if (!options.Filter.Topics.IsAll)
                 {
                     offsets = offsets.Where(o => options.Filter.Topics.Matches(o.Topic)).ToList();
                 }
-                committed[listing.Group] = (offsets, Rfc3339.TruncateToSeconds(time.GetUtcNow()));
+                committed[group] = (offsets, Rfc3339.TruncateToSeconds(time.GetUtcNow()));
             }
             catch (ClusterException e)
             {
-                failed[listing.Group] = e.Message;
+                failed[group] = e.Message;
             }
             options.Progress?.Invoke(Interlocked.Increment(ref done), listings.Count);
         });

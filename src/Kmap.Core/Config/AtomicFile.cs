@@ -34,6 +34,33 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Like <see cref="WriteAllTextAsync"/>, but the content is streamed into the temp file by <paramref name="write"/>.</summary>
+    public static void Write(string path, Action<Stream> write, UnixFileMode? mode)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var full = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(full) ?? ".";
+        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            if (mode is { } m && !OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temp, m);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
     /// <summary>rwxr-xr-x, for generated scripts.</summary>
     public const UnixFileMode Executable =
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute

@@ -39,6 +39,11 @@ KAFKA_CONSUMER_GROUPS="${KAFKA_CONSUMER_GROUPS:-}"
 # DRY_RUN=1 previews every reset and changes nothing.
 DRY_RUN="${DRY_RUN:-0}"
 
+# Groups per tool call. 1: one call per group. More (or --batch): one call restores up to this many
+# groups with Kafka's multi-group CSV (group,topic,partition,offset) and repeated --group, so the
+# JVM starts once per batch; a batch that fails is redone one group at a time to name the failures.
+BATCH_SIZE="${BATCH_SIZE:-1}"
+
 # The kmap that wrote this script.
 KMAP_BINARY=@@KMAP_BINARY@@
 # ---------------------------------------------------------------------------------------------
@@ -47,7 +52,7 @@ program="${0##*/}"
 
 usage() {
   cat <<'USAGE'
-Usage: restore-offsets.sh [--dry-run] [--group NAME]... [--list] [--help]
+Usage: restore-offsets.sh [--dry-run] [--batch[=N]] [--group NAME]... [--list] [--help]
 
 Restores the committed offsets stored in this script, one consumer group at a time, with
 kafka-consumer-groups.sh --reset-offsets --from-file (or kmap's compatible command).
@@ -55,6 +60,7 @@ kafka-consumer-groups.sh --reset-offsets --from-file (or kmap's compatible comma
 Options:
   --dry-run      preview: show the offsets each group would get, change nothing (same as DRY_RUN=1)
   --group NAME   restore only this group; repeat for several (default: every group)
+  --batch[=N]    restore up to N groups (default 500) per tool call (same as BATCH_SIZE=N)
   --list         print the group names stored in this script, one per line, and exit
   -h, --help     show this text
 
@@ -63,6 +69,7 @@ Settings (edit them at the top of the script, or set them in the environment):
   COMMAND_CONFIG         authentication, e.g. "--command-config /path/to/client.properties"
   KAFKA_CONSUMER_GROUPS  path of kafka-consumer-groups.sh (default: found on PATH, else kmap)
   DRY_RUN=1              same as --dry-run
+  BATCH_SIZE=N           groups per tool call (default 1: one call per group)
 
 Stop the consumers first: Kafka refuses to reset a group that has active members, and this
 script counts that as a failure. The topics must exist on the target cluster.
@@ -121,22 +128,77 @@ read_command_config() {
 
 # Reads the data block into `groups` (names) and one Kafka CSV per group, "$work_dir/<index>.csv",
 # with no header and lines topic,partition,offset (Kafka's --from-file format for one --group).
+# Groups whose name is plain CSV (no comma, quote or line break) also get "$work_dir/<index>.gcsv"
+# with group,topic,partition,offset lines for batches; the others are always restored alone.
 load_offsets() {
   groups=()
-  local kind field1 field2 field3 name csv=""
+  batchable=()
+  local kind field1 field2 field3 name plain=0
   while IFS=$'\t' read -r kind field1 field2 field3; do
     case "$kind" in
       group)
         printf -v name '%b' "$field1"
         groups+=("$name")
-        csv="$work_dir/${#groups[@]}.csv"
-        : >"$csv"
+        exec 3>"$work_dir/${#groups[@]}.csv"
+        plain=0
+        case "$name" in
+          *,* | *'"'* | *$'\n'* | *$'\r'*) exec 4>/dev/null ;;
+          *) plain=1; exec 4>"$work_dir/${#groups[@]}.gcsv" ;;
+        esac
+        batchable+=("$plain")
         ;;
       offset)
-        printf '%s,%s,%s\n' "$field1" "$field2" "$field3" >>"$csv"
+        printf '%s,%s,%s\n' "$field1" "$field2" "$field3" >&3
+        [ "$plain" -eq 1 ] && printf '%s,%s,%s,%s\n' "$name" "$field1" "$field2" "$field3" >&4
         ;;
     esac
   done < <(offset_data)
+  exec 3>&- 4>&-
+}
+
+# Runs the reset tool once; sets `output` and returns its exit status. Arguments: group options, CSV file.
+run_tool() {
+  local csv="${*: -1}"
+  local group_args=("${@:1:$#-1}")
+  output="$("${tool[@]}" --bootstrap-server "$BOOTSTRAP_SERVERS" ${config_args[@]+"${config_args[@]}"} \
+    "${group_args[@]}" --reset-offsets --from-file "$csv" "$reset_mode" 2>&1)"
+}
+
+# Restores one group (by index); counts it in `restored` or `failed`.
+restore_one() {
+  local index="$1" group="${groups[$1]}" rc
+  run_tool --group="$group" "$work_dir/$((index + 1)).csv"
+  rc=$?
+  [ -n "$output" ] && printf '%s\n' "$output" | sed 's/^/    /'
+  if [ "$rc" -ne 0 ] || printf '%s\n' "$output" | grep -q '^Error:'; then
+    failed+=("$group")
+    printf '    FAILED (exit status %d)\n' "$rc"
+  else
+    restored=$((restored + 1))
+  fi
+}
+
+# Restores several groups (by index) with one call; when that call fails, each group again alone.
+restore_batch() {
+  local index rc csv="$work_dir/batch.csv"
+  local group_args=() files=()
+  for index in "$@"; do
+    group_args+=(--group "${groups[$index]}")
+    files+=("$work_dir/$((index + 1)).gcsv")
+  done
+  cat "${files[@]}" >"$csv"
+  run_tool "${group_args[@]}" "$csv"
+  rc=$?
+  [ -n "$output" ] && printf '%s\n' "$output" | sed 's/^/    /'
+  if [ "$rc" -eq 0 ] && ! printf '%s\n' "$output" | grep -q '^Error:'; then
+    restored=$((restored + $#))
+    return
+  fi
+  printf '    batch failed (exit status %d): restoring its %d group(s) one at a time\n' "$rc" "$#"
+  for index in "$@"; do
+    printf '  %s\n' "${groups[$index]}"
+    restore_one "$index"
+  done
 }
 
 is_selected() {
@@ -155,6 +217,8 @@ main() {
     case "$1" in
       -h | --help) usage; exit 0 ;;
       --dry-run) DRY_RUN=1 ;;
+      --batch) BATCH_SIZE=500 ;;
+      --batch=*) BATCH_SIZE="${1#--batch=}" ;;
       --list) list_only=1 ;;
       --group)
         [ "$#" -ge 2 ] || fail_usage "--group needs a group name"
@@ -185,6 +249,10 @@ main() {
     [ "$found" -eq 1 ] || fail_usage "no group named '$name' in this backup (see --list)"
   done
 
+  case "$BATCH_SIZE" in
+    '' | *[!0-9]* | 0) fail_usage "BATCH_SIZE/--batch needs a whole number of groups, not '$BATCH_SIZE'" ;;
+  esac
+
   # The one line that writes offsets; make it --dry-run to turn every run into a preview.
   local reset_mode=--execute
   case "$DRY_RUN" in
@@ -205,26 +273,28 @@ main() {
   fi
   printf 'Restoring %d consumer group(s) on %s with %s (%s)\n' "$total" "$BOOTSTRAP_SERVERS" "${tool[*]}" "$reset_mode"
 
-  # One call per group, so one refusal does not stop the others. (A batch mode would write one
-  # group,topic,partition,offset CSV from the same data and make a single call with several --group.)
-  local i=0 restored=0 group csv output rc
-  local failed=()
+  # One call per group (or per batch, falling back to one per group), so one refusal does not stop the others.
+  local i=0 batch=()
+  restored=0
+  failed=()
   for index in "${to_run[@]}"; do
     i=$((i + 1))
-    group="${groups[$index]}"
-    csv="$work_dir/$((index + 1)).csv"
-    printf '[%d/%d] %s\n' "$i" "$total" "$group"
-    output="$("${tool[@]}" --bootstrap-server "$BOOTSTRAP_SERVERS" ${config_args[@]+"${config_args[@]}"} \
-      --group="$group" --reset-offsets --from-file "$csv" "$reset_mode" 2>&1)"
-    rc=$?
-    [ -n "$output" ] && printf '%s\n' "$output" | sed 's/^/    /'
-    if [ "$rc" -ne 0 ] || printf '%s\n' "$output" | grep -q '^Error:'; then
-      failed+=("$group")
-      printf '    FAILED (exit status %d)\n' "$rc"
-    else
-      restored=$((restored + 1))
+    if [ "$BATCH_SIZE" -gt 1 ] && [ "${batchable[$index]}" -eq 1 ]; then
+      batch+=("$index")
+      if [ "${#batch[@]}" -ge "$BATCH_SIZE" ] || [ "$i" -eq "$total" ]; then
+        printf '[%d/%d] %d group(s) in one call\n' "$i" "$total" "${#batch[@]}"
+        restore_batch "${batch[@]}"
+        batch=()
+      fi
+      continue
     fi
+    printf '[%d/%d] %s\n' "$i" "$total" "${groups[$index]}"
+    restore_one "$index"
   done
+  if [ "${#batch[@]}" -gt 0 ]; then
+    printf '[%d/%d] %d group(s) in one call\n' "$i" "$total" "${#batch[@]}"
+    restore_batch "${batch[@]}"
+  fi
 
   echo
   if [ "$reset_mode" = --dry-run ]; then

@@ -1,3 +1,4 @@
+using Kmap.Sandbox.Faults;
 using Kmap.Sandbox.Groups;
 using Kmap.Sandbox.Log;
 
@@ -14,6 +15,7 @@ public sealed class ClusterState
         Options = options;
         Time = time;
         Groups = new GroupCoordinator(this);
+        Faults = new FaultInjector(this, options.Faults);
     }
 
     public object Sync { get; } = new();
@@ -25,11 +27,20 @@ public sealed class ClusterState
     public Dictionary<string, Topic> Topics { get; } = new(StringComparer.Ordinal);
     public GroupCoordinator Groups { get; }
 
+    /// <summary>Injected faults (errors, stalls, dropped connections); none unless <see cref="SandboxOptions.Faults"/> or a test sets them.</summary>
+    public FaultInjector Faults { get; }
+
+    /// <summary>How many brokers every group's coordinator has moved along (the move-coordinators fault). Guarded by <see cref="Sync"/>.</summary>
+    public int CoordinatorShift { get; set; }
+
     /// <summary>Signalled whenever records are appended, so long-polling fetches wake up instead of sleeping.</summary>
     public LogAppendSignal Appended { get; } = new();
 
     /// <summary>Producer ids handed out by InitProducerId.</summary>
     public ProducerIds ProducerIds { get; } = new();
+
+    /// <summary>Requests answered, per API key (benchmarks count round trips here).</summary>
+    public RequestCounter Requests { get; } = new();
 
     public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -121,7 +132,7 @@ public sealed class ClusterState
         Topics.TryGetValue(topic, out var t) && partition >= 0 && partition < t.Partitions.Count ? t.Partitions[partition] : null;
 
     /// <summary>The broker that coordinates a group: a stable hash of the id over the brokers, as Kafka hashes it onto __consumer_offsets partitions.</summary>
-    public Broker CoordinatorFor(string key) => Brokers[(int)((uint)StableHash(key) % (uint)Brokers.Count)];
+    public Broker CoordinatorFor(string key) => Brokers[(int)(((uint)StableHash(key) + (uint)CoordinatorShift) % (uint)Brokers.Count)];
 
     /// <summary>Java's String.hashCode, so the spread does not change between runs (string.GetHashCode is randomised).</summary>
     public static int StableHash(string value)

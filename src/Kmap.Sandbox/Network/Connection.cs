@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using Kmap.Sandbox.Apis;
 using Kmap.Sandbox.Cluster;
+using Kmap.Sandbox.Faults;
 using Kmap.Sandbox.Protocol;
 using Kmap.Sandbox.Security;
 
@@ -34,6 +35,7 @@ internal sealed class Connection
     private readonly Channel<(long DueTicks, byte[] Frame)> _outbox =
         Channel.CreateUnbounded<(long, byte[])>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly string _peer;
+    private readonly ConnectionFaults _faults;
 
     public Connection(Socket socket, Broker broker, ClusterState cluster, ApiRegistry apis, TlsServer? tls)
     {
@@ -44,6 +46,7 @@ internal sealed class Connection
         _tls = tls;
         _peer = socket.RemoteEndPoint is IPEndPoint ip ? ip.Address.ToString() : "unknown";
         _state.Authenticated = !cluster.Options.UsesSasl;
+        _faults = cluster.Faults.ForConnection(broker, _peer);
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -75,6 +78,10 @@ internal sealed class Connection
         {
         }
         catch (ProtocolException e)
+        {
+            _cluster.Log($"broker {_broker.Id}: closing connection from {_peer}: {e.Message}");
+        }
+        catch (ConnectionDroppedException e)
         {
             _cluster.Log($"broker {_broker.Id}: closing connection from {_peer}: {e.Message}");
         }
@@ -155,6 +162,7 @@ internal sealed class Connection
         var reader = new KafkaReader(frame);
         var header = RequestHeader.Read(reader);
         var handler = _apis.Find(header.ApiKey);
+        _cluster.Requests.Count(header.ApiKey);
 
         if (header.ApiKey == ApiKey.ApiVersions && (handler is null || header.ApiVersion > handler.MaxVersion))
         {
@@ -178,7 +186,9 @@ internal sealed class Connection
         reader.Flexible = flexible;
         reader.TaggedFields();
         var context = new RequestContext(header, _broker, _cluster, _peer, _state, _apis);
-        var body = await handler.HandleAsync(context, reader, cancellationToken);
+        var body = await _faults.BeforeHandleAsync(header, handler, reader, cancellationToken) is { } injected
+            ? injected.Body
+            : await handler.HandleAsync(context, reader, cancellationToken);
         if (header.ApiKey.ChangesPersistentState())
         {
             // One place marks the state changed, so no handler can forget to (Metadata may auto-create topics).

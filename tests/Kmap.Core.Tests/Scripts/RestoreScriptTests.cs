@@ -269,4 +269,41 @@ public class RestoreScriptTests
         Assert.Equal("$(rm -rf ~):9092", f.Tool.Calls()[0].Args[1]);
         Assert.True(File.Exists(Path.Combine(f.Home, "canary")));
     }
+
+    [Fact]
+    public async Task Batch_mode_restores_the_groups_with_one_call_and_kafkas_multi_group_csv()
+    {
+        using var f = new Fixture(Backup("source:9092",
+            ("orders-app", [("orders", 1, 67890), ("orders", 0, 12345)]),
+            ("billing", [("invoices", 2, 7)]),
+            ("odd,name", [("orders", 0, 5)])));
+
+        var result = await f.RunAsync(null, "--batch");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var calls = f.Tool.Calls();
+        Assert.Equal(2, calls.Count);
+        // A name with a comma cannot be a CSV field: that group goes alone, with the three-column file.
+        var batch = calls.Single(c => c.Args.Contains("--group"));
+        Assert.Equal(["--bootstrap-server", "source:9092", "--group", "billing", "--group", "orders-app", "--reset-offsets", "--from-file"], batch.Args.Take(8));
+        Assert.Equal("billing,invoices,2,7\norders-app,orders,0,12345\norders-app,orders,1,67890\n", batch.Csv);
+        Assert.Equal("orders,0,5\n", calls.Single(c => !c.Args.Contains("--group")).Csv);
+        Assert.Contains("Summary: 3 of 3 group(s) restored, 0 failed.", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failed_batch_is_redone_one_group_at_a_time_so_the_summary_names_the_failure()
+    {
+        using var f = new Fixture(TwoGroups());
+        File.WriteAllText(f.Tool.ActiveGroupsFile, "billing\n");
+
+        var result = await f.RunAsync(new() { ["BATCH_SIZE"] = "10" });
+
+        Assert.Equal(3, result.ExitCode);
+        var calls = f.Tool.Calls();
+        Assert.Equal(3, calls.Count);
+        Assert.Equal(["billing", "orders-app"], calls.Skip(1).Select(c => c.Group));
+        Assert.Contains("batch failed", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Summary: 1 of 2 group(s) restored, 1 failed.\nFailed groups:\n  billing\n", result.Stdout, StringComparison.Ordinal);
+    }
 }

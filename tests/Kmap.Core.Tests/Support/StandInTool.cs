@@ -17,26 +17,30 @@ public sealed class StandInTool
         dir="$log/$(printf '%04d' "$n")"
         mkdir -p "$dir"
         printf '%s\0' "$@" >"$dir/args"
-        group="" file=""
+        group="" file="" groups=()
         while [ "$#" -gt 0 ]; do
           case "$1" in
-            --group) group="$2"; shift ;;
-            --group=*) group="${1#--group=}" ;;
+            --group) group="$2"; groups+=("$2"); shift ;;
+            --group=*) group="${1#--group=}"; groups+=("$group") ;;
             --from-file) file="$2"; shift ;;
           esac
           shift
         done
         cp "$file" "$dir/input.csv"
         while IFS= read -r line || [ -n "$line" ]; do
-          if ! [[ "$line" =~ ^[A-Za-z0-9._-]+,[0-9]+,[0-9]+$ ]]; then
+          # Several --group: Kafka's multi-group CSV, group,topic,partition,offset.
+          if [ "${#groups[@]}" -gt 1 ]; then pattern='^[^,]+,[A-Za-z0-9._-]+,[0-9]+,[0-9]+$'; else pattern='^[A-Za-z0-9._-]+,[0-9]+,[0-9]+$'; fi
+          if ! [[ "$line" =~ $pattern ]]; then
             printf 'Error: not a topic,partition,offset line: %s\n' "$line"
             exit 1
           fi
         done <"$file"
-        if [ -f "${STANDIN_ACTIVE:-/nonexistent}" ] && grep -qxF -- "$group" "$STANDIN_ACTIVE"; then
-          printf '\nError: Assignments can only be reset if the group '\''%s'\'' is inactive, but the current state is Stable.\n\n' "$group"
-          exit 0
-        fi
+        for g in "${groups[@]}"; do
+          if [ -f "${STANDIN_ACTIVE:-/nonexistent}" ] && grep -qxF -- "$g" "$STANDIN_ACTIVE"; then
+            printf '\nError: Assignments can only be reset if the group '\''%s'\'' is inactive, but the current state is Stable.\n\n' "$g"
+            exit 0
+          fi
+        done
         if [ -f "${STANDIN_BROKEN:-/nonexistent}" ] && grep -qxF -- "$group" "$STANDIN_BROKEN"; then
           echo "org.apache.kafka.common.errors.TimeoutException: timed out" >&2
           exit 1
@@ -78,6 +82,7 @@ public sealed class StandInTool
         ["COMMAND_CONFIG"] = null,
         ["KAFKA_CONSUMER_GROUPS"] = null,
         ["DRY_RUN"] = null,
+        ["BATCH_SIZE"] = null,
     };
 
     public sealed record Call(IReadOnlyList<string> Args, string Csv)

@@ -1,0 +1,99 @@
+using Kmap.Sandbox;
+using Kmap.Sandbox.Apis;
+using Kmap.Sandbox.Protocol;
+
+namespace Kmap.Bench;
+
+/// <summary>
+/// A sandbox with injected latency, loaded with <c>groups</c> consumer groups, each with committed
+/// offsets on <c>partitions</c> partitions of one of 50 topics: the cluster every client of a run reads.
+/// </summary>
+internal sealed class BenchCluster : IAsyncDisposable
+{
+    public const int Topics = 50;
+    public const int PartitionsPerTopic = 10;
+
+    private BenchCluster(SandboxCluster sandbox, int groups, int partitions)
+    {
+        Sandbox = sandbox;
+        Groups = groups;
+        Partitions = partitions;
+    }
+
+    public SandboxCluster Sandbox { get; }
+    public int Groups { get; }
+    public int Partitions { get; }
+    public long Offsets => (long)Groups * Partitions;
+    public string BootstrapServers => Sandbox.BootstrapServers;
+
+    public static string TopicName(int t) => $"topic-{t:D2}";
+    public static string GroupName(int g) => $"group-{g:D6}";
+    public static long OffsetOf(int group, int partition) => 1_000 + group + partition;
+
+    public static async Task<BenchCluster> StartAsync(int groups, int partitions, TimeSpan latency, int brokers)
+    {
+        var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = brokers, Latency = latency });
+        var cluster = new BenchCluster(sandbox, groups, partitions);
+        await cluster.LoadAsync();
+        return cluster;
+    }
+
+    public async Task<Dictionary<int, PipelinedConnection>> ConnectAllAsync()
+    {
+        var connections = new Dictionary<int, PipelinedConnection>();
+        foreach (var broker in Sandbox.State.Brokers)
+        {
+            connections[broker.Id] = await PipelinedConnection.ConnectAsync($"{broker.Host}:{broker.Port}");
+        }
+        return connections;
+    }
+
+    private async Task LoadAsync()
+    {
+        var connections = await ConnectAllAsync();
+        try
+        {
+            var first = connections.Values.First();
+            var create = new CreateTopicsRequest(
+                Enumerable.Range(0, Topics).Select(t => new CreatableTopic(TopicName(t), PartitionsPerTopic, 1, [], [])).ToList(), 30_000, false);
+            await first.SendAsync<CreateTopicsRequest, CreateTopicsResponse>(ApiKey.CreateTopics, 5, true, create);
+            // Admin-style commits (generation -1, no member) to each group's coordinator, many in flight.
+            using var window = new SemaphoreSlim(256);
+            var tasks = new List<Task>(Groups);
+            for (var g = 0; g < Groups; g++)
+            {
+                await window.WaitAsync();
+                var group = g;
+                tasks.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        var name = GroupName(group);
+                        var connection = connections[Sandbox.State.CoordinatorFor(name).Id];
+                        var request = new OffsetCommitRequest(name, -1, "", null, -1,
+                            [new OffsetCommitRequestTopic(TopicName(group % Topics), Enumerable.Range(0, Partitions).Select(p => new OffsetCommitRequestPartition(p, OffsetOf(group, p), -1, -1, null)).ToList())]);
+                        var response = await connection.SendAsync<OffsetCommitRequest, OffsetCommitResponse>(ApiKey.OffsetCommit, 8, true, request);
+                        if (response.Topics.SelectMany(t => t.Partitions).Any(p => p.ErrorCode != ErrorCode.None))
+                        {
+                            throw new InvalidOperationException($"loading the bench cluster: commit for {name} failed");
+                        }
+                    }
+                    finally
+                    {
+                        window.Release();
+                    }
+                }));
+            }
+            await Task.WhenAll(tasks);
+        }
+        finally
+        {
+            foreach (var connection in connections.Values)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync() => Sandbox.DisposeAsync();
+}

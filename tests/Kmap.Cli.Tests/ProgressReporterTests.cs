@@ -1,0 +1,48 @@
+namespace Kmap.Cli.Tests;
+
+public class ProgressReporterTests
+{
+    private sealed class ManualTime : TimeProvider
+    {
+        public long Ticks { get; set; }
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+        public override long GetTimestamp() => Ticks;
+    }
+
+    [Fact]
+    public void Without_a_terminal_progress_is_a_plain_line_every_few_seconds_and_a_last_one()
+    {
+        var time = new ManualTime();
+        var error = new StringWriter();
+        var progress = new ProgressReporter(error, terminal: false, "reading committed offsets", "groups", time);
+
+        for (var done = 1; done <= 1_000; done++)
+        {
+            time.Ticks += TimeSpan.TicksPerMillisecond * 10; // 10 s in all
+            progress.Report(done, 1_000);
+        }
+
+        var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.InRange(lines.Length, 5, 7);
+        Assert.DoesNotContain("\r", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("ETA", lines[1], StringComparison.Ordinal);
+        Assert.Equal("kmap: reading committed offsets: 1,000/1,000 groups, 100/s in 10.0 s", lines[^1]);
+    }
+
+    [Fact]
+    public void On_a_terminal_progress_is_one_bar_redrawn_in_place_with_rate_and_eta()
+    {
+        var time = new ManualTime();
+        var error = new StringWriter();
+        var progress = new ProgressReporter(error, terminal: true, "reading committed offsets", "groups", time);
+
+        time.Ticks = TimeSpan.TicksPerSecond;
+        progress.Report(250, 1_000);
+        time.Ticks = 4 * TimeSpan.TicksPerSecond;
+        progress.Report(1_000, 1_000);
+
+        var text = error.ToString();
+        Assert.Contains("\rkmap: reading committed offsets [######------------------] 250/1,000 groups, 250/s, ETA 3.0 s", text, StringComparison.Ordinal);
+        Assert.EndsWith("[########################] 1,000/1,000 groups, 250/s in 4.0 s\u001b[K" + Environment.NewLine, text, StringComparison.Ordinal);
+    }
+}
