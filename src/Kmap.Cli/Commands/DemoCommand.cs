@@ -1,6 +1,10 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Text;
 using Kmap.Cli.Compat;
+using Kmap.Core.ClusterMap;
 using Kmap.Core.Config;
+using Kmap.Core.Model;
 using Kmap.Kafka;
 using Kmap.Sandbox;
 
@@ -9,10 +13,18 @@ namespace Kmap.Cli.Commands;
 /// <summary>
 /// `kmap demo`: the main job on an embedded sandbox, so a newcomer sees kmap work with nothing installed:
 /// a 3-broker cluster, topics, records, consumer groups at known positions, then the Go-compatible
-/// offsets backup and restore script, and what they hold.
+/// offsets backup and restore script, and what they hold. Then the migration story: a second cluster holds
+/// the same records at other offsets (it kept older records in front), so copying offset numbers would be
+/// wrong; kmap backs up, plans, restores translated by record time, and verifies.
 /// </summary>
 public static class DemoCommand
 {
+    private const string Topic = "clicks";
+    private const string Group = "analytics";
+    private const int Partitions = 3;
+    private const int Records = 30;
+    private const int OlderRecordsOnTarget = 10;
+
     public static Command Create(CliContext context)
     {
         var keep = new Option<string?>("--output-dir") { Description = "write the demo's backup files here (default: a temp directory that is removed)" };
@@ -21,7 +33,9 @@ public static class DemoCommand
             Starts a 3-broker Kafka-protocol cluster in this process, creates topics, produces records,
             runs consumer groups to known positions, backs up their offsets as
               kmap -brokers B -save-offsets consumer-offsets.json -restore-offsets-script restore-offsets.sh
-            would, and shows what was captured.
+            would, and shows what was captured. Then migrates a group to a second sandbox cluster whose
+            offsets differ for the same records: kmap backup, the kmap restore plan, the restore translated
+            by record time, kmap verify, and the record the group reads next on each side.
 
             Examples:
               kmap demo
@@ -35,6 +49,7 @@ public static class DemoCommand
 
     public static async Task<int> RunAsync(CliContext context, string? outputDirectory, CancellationToken cancellationToken)
     {
+        var watch = Stopwatch.StartNew();
         var output = context.Out;
         await using var cluster = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 }, cancellationToken: cancellationToken);
         await output.WriteLineAsync($"1. Started a sandbox cluster: 3 brokers at {cluster.BootstrapServers}");
@@ -84,7 +99,9 @@ public static class DemoCommand
             await output.WriteLineAsync(outputDirectory is null
                 ? "6. To restore them elsewhere: BOOTSTRAP_SERVERS=target:9092 ./restore-offsets.sh (run 'kmap demo --output-dir DIR' to keep the files)"
                 : $"6. Files kept in {directory}. To restore elsewhere: BOOTSTRAP_SERVERS=target:9092 {script}");
-            return ExitCodes.Success;
+            var migrated = await MigrateAsync(context, cluster, directory, cancellationToken);
+            await output.WriteLineAsync($"Demo {(migrated == ExitCodes.Success ? "done" : "FAILED")} in {watch.Elapsed.TotalSeconds:0.0} s.");
+            return migrated;
         }
         finally
         {
@@ -94,4 +111,120 @@ public static class DemoCommand
             }
         }
     }
+
+    /// <summary>
+    /// Part two: the running cluster is the source; a second sandbox, with its own cluster id, is the target.
+    /// Only the demo's migration group is backed up (--include-groups), so the plan stays short.
+    /// </summary>
+    private static async Task<int> MigrateAsync(CliContext context, SandboxCluster source, string directory, CancellationToken cancellationToken)
+    {
+        var output = context.Out;
+        // Two clusters, two identities: a restore must not mistake one for the other.
+        await using var target = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 1, ClusterId = "demo-target-" + Guid.NewGuid().ToString("N")[..8] }, cancellationToken: cancellationToken);
+        await output.WriteLineAsync($"""
+
+            Now a migration: consumer group '{Group}' moves from this cluster to another one ({target.BootstrapServers}).
+
+            7. Both clusters get the same {Records} records in each of {Partitions} partitions of '{Topic}', but the
+               target already held {OlderRecordsOnTarget} older records in front of them: the same record has a
+               different offset on each side (offset N on the source is offset N+{OlderRecordsOnTarget} on the target).
+            """);
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        var sourceSettings = new ConnectionSettings { BootstrapServers = source.BootstrapServers };
+        var targetSettings = new ConnectionSettings { BootstrapServers = target.BootstrapServers };
+        await FillAsync(sourceSettings, start, withOlder: false, cancellationToken);
+        await FillAsync(targetSettings, start, withOlder: true, cancellationToken);
+
+        long[] positions = [12, Records, 5];
+        using (var sourceAdmin = new KafkaAdmin(sourceSettings))
+        {
+            await sourceAdmin.AlterOffsetsAsync(Group, positions.Select((o, p) => new CommittedOffset(Topic, p, o)).ToList(), cancellationToken);
+        }
+        await output.WriteLineAsync($"""
+            8. On the source, '{Group}' has consumed up to offsets {string.Join(", ", positions)} of partitions 0, 1, 2
+               (partition 1 is caught up).
+
+            """);
+
+        var backupFile = Path.Combine(directory, "offsets.json");
+        string[][] steps =
+        [
+            ["backup", "--brokers", source.BootstrapServers, "-o", backupFile, "--include-groups", Group],
+            ["restore", "--brokers", target.BootstrapServers, "--from", backupFile],
+            ["restore", "--brokers", target.BootstrapServers, "--from", backupFile, "--execute"],
+            ["verify", "--brokers", target.BootstrapServers, "--from", backupFile],
+        ];
+        string[] explanations =
+        [
+            "9. Back up the group's offsets, with the time of the next record it will read:",
+            "10. Plan the restore on the target (nothing is written yet). kmap sees another cluster whose record\n    times do not line up with the offsets, so it translates by record time:",
+            "11. Apply that plan (the target's previous offsets are saved first, for an undo):",
+            "12. Verify: the target's committed offsets are what the backup translates to:",
+        ];
+        for (var i = 0; i < steps.Length; i++)
+        {
+            await output.WriteLineAsync(explanations[i]);
+            await output.WriteLineAsync($"   $ kmap {string.Join(' ', steps[i])}");
+            await output.FlushAsync(cancellationToken);
+            var code = await KmapApp.RunAsync(steps[i], context, cancellationToken);
+            await output.WriteLineAsync();
+            if (code != ExitCodes.Success)
+            {
+                await output.WriteLineAsync($"kmap demo: step {i + 9} failed with exit status {code}");
+                return ExitCodes.Failure;
+            }
+        }
+        return await CompareNextRecordsAsync(output, sourceSettings, targetSettings, positions, cancellationToken) ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    private static async Task FillAsync(ConnectionSettings settings, DateTimeOffset start, bool withOlder, CancellationToken cancellationToken)
+    {
+        using (var admin = new KafkaAdmin(settings))
+        {
+            await new TopicCreator(admin).CreateTopicsAsync([new TopicSpec(Topic, Partitions, TopicSpec.BrokerDefaultReplication, [])], cancellationToken);
+        }
+        using var writer = new KafkaRecordWriter(settings);
+        for (var p = 0; p < Partitions; p++)
+        {
+            if (withOlder)
+            {
+                for (var i = 0; i < OlderRecordsOnTarget; i++)
+                {
+                    await writer.ProduceAsync(Topic, p, null, Encoding.UTF8.GetBytes($"older-{p}-{i}"), start.AddDays(-1).AddSeconds(i), cancellationToken);
+                }
+            }
+            for (var i = 0; i < Records; i++)
+            {
+                await writer.ProduceAsync(Topic, p, null, Encoding.UTF8.GetBytes($"click-{p}-{i}"), start.AddSeconds(i), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Reads, on both clusters, the record the group will read next, and checks it is the same one.</summary>
+    private static async Task<bool> CompareNextRecordsAsync(TextWriter output, ConnectionSettings source, ConnectionSettings target, long[] positions, CancellationToken cancellationToken)
+    {
+        await output.WriteLineAsync($"13. The record '{Group}' reads next, on each side:");
+        var sourceRecords = await new KafkaRecordReader(source).ReadTopicAsync(Topic, cancellationToken);
+        var targetRecords = await new KafkaRecordReader(target).ReadTopicAsync(Topic, cancellationToken);
+        using var targetAdmin = new KafkaAdmin(target);
+        var committed = (await targetAdmin.ListCommittedOffsetsAsync(Group, cancellationToken)).ToDictionary(c => c.Partition, c => c.Offset);
+        var ok = true;
+        for (var p = 0; p < Partitions; p++)
+        {
+            var onSource = Value(sourceRecords, p, positions[p]);
+            var targetOffset = committed.GetValueOrDefault(p, -1);
+            var onTarget = Value(targetRecords, p, targetOffset);
+            var same = onSource == onTarget;
+            ok &= same;
+            await output.WriteLineAsync($"   {Topic}-{p}: source offset {positions[p]} -> {onSource}   target offset {targetOffset} -> {onTarget}   {(same ? "same record" : "DIFFERENT")}");
+        }
+        var wrongByNumber = Value(targetRecords, 0, positions[0]);
+        await output.WriteLineAsync($"   (copying the offset number instead would have resumed {Topic}-0 at {wrongByNumber} on the target)");
+        return ok;
+    }
+
+    private static string Value(IReadOnlyList<Core.Cluster.RawRecord> records, int partition, long offset) =>
+        records.FirstOrDefault(r => r.TopicPartition.Partition == partition && r.Offset == offset) is { Value: { } value }
+            ? $"'{Encoding.UTF8.GetString(value)}'"
+            : "(end of log)";
 }

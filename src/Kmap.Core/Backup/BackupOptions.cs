@@ -9,6 +9,9 @@ public sealed record BackupOptions(string Cluster)
     /// <summary>Also record each partition's log start/end (one ListOffsets for all partitions).</summary>
     public bool IncludeLogOffsets { get; init; } = true;
 
+    /// <summary>Which groups (and topics of each group) to back up; groups are filtered before their offsets are read.</summary>
+    public Kmap.Core.Filters.BackupFilter Filter { get; init; } = Kmap.Core.Filters.BackupFilter.All;
+
     /// <summary>Called after each group with (done, total); for a progress line on stderr.</summary>
     public Action<int, int>? Progress { get; init; }
 }

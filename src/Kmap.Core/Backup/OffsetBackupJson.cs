@@ -49,6 +49,18 @@ public static class OffsetBackupJson
         {
             json.WriteString("cluster_id", backup.ClusterId);
         }
+        if (backup.IsRollback)
+        {
+            json.WriteString("kind", "rollback");
+        }
+        if (backup.BaseFile is not null)
+        {
+            json.WriteString("base_file", backup.BaseFile);
+        }
+        if (backup.BaseTimestamp is { } baseTime)
+        {
+            json.WriteString("base_timestamp", Rfc3339.Format(baseTime));
+        }
         json.WriteStartArray("consumer_groups");
         foreach (var group in InOrder(backup.ConsumerGroups, (a, b) => string.CompareOrdinal(a.Group, b.Group)))
         {
@@ -138,6 +150,14 @@ public static class OffsetBackupJson
         {
             json.WriteNumber("lag", lag);
         }
+        if (offset.LastConsumedTimestamp is { } last)
+        {
+            json.WriteString("last_consumed_timestamp", Rfc3339.FormatMillis(last));
+        }
+        if (offset.NextRecordTimestamp is { } next)
+        {
+            json.WriteString("next_record_timestamp", Rfc3339.FormatMillis(next));
+        }
         json.WriteEndObject();
     }
 
@@ -167,6 +187,9 @@ public static class OffsetBackupJson
         {
             FormatVersion = root.TryGetProperty("format_version", out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : 0,
             ClusterId = root.TryGetProperty("cluster_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null,
+            IsRollback = root.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String && kind.GetString() == "rollback",
+            BaseFile = root.TryGetProperty("base_file", out var bf) && bf.ValueKind == JsonValueKind.String ? bf.GetString() : null,
+            BaseTimestamp = OptionalTime(root, "base_timestamp"),
         };
     }
 
@@ -188,6 +211,8 @@ public static class OffsetBackupJson
                         Metadata = p.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null,
                         LogStartOffset = OptionalLong(p, "log_start_offset"),
                         LogEndOffset = OptionalLong(p, "log_end_offset"),
+                        LastConsumedTimestamp = OptionalTime(p, "last_consumed_timestamp"),
+                        NextRecordTimestamp = OptionalTime(p, "next_record_timestamp"),
                     });
                 }
             }
@@ -204,6 +229,9 @@ public static class OffsetBackupJson
 
     private static int? OptionalInt(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+
+    private static DateTimeOffset? OptionalTime(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? Rfc3339.Parse(v.GetString()!) : null;
 
     private static long? OptionalLong(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : null;

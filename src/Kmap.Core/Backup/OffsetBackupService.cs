@@ -18,6 +18,7 @@ public sealed class OffsetBackupService(IClusterReader reader, TimeProvider time
         var listings = (await reader.ListGroupsAsync(cancellationToken))
             .GroupBy(g => g.Group, StringComparer.Ordinal)
             .Select(g => g.First())
+            .Where(g => options.Filter.Groups.Matches(g.Group))
             .OrderBy(g => g.Group, StringComparer.Ordinal)
             .ToList();
 
@@ -36,7 +37,7 @@ public sealed class OffsetBackupService(IClusterReader reader, TimeProvider time
                 {
                     if (answer.Offsets is { } offsets)
                     {
-                        committed[group] = (offsets, at);
+                        committed[group] = (options.Filter.Topics.IsAll ? offsets : offsets.Where(o => options.Filter.Topics.Matches(o.Topic)).ToList(), at);
                     }
                     else
                     {
@@ -53,6 +54,10 @@ public sealed class OffsetBackupService(IClusterReader reader, TimeProvider time
             try
             {
                 var offsets = await reader.ListCommittedOffsetsAsync(group, ct);
+                if (!options.Filter.Topics.IsAll)
+                {
+                    offsets = offsets.Where(o => options.Filter.Topics.Matches(o.Topic)).ToList();
+                }
                 committed[group] = (offsets, Rfc3339.TruncateToSeconds(time.GetUtcNow()));
             }
             catch (ClusterException e)

@@ -1,7 +1,11 @@
 namespace Kmap.Core.ClusterMap;
 
 /// <summary>A topic to create: name, partitions, replication factor and topic-level configs.</summary>
-public sealed record TopicSpec(string Name, int Partitions, int ReplicationFactor, IReadOnlyList<KeyValuePair<string, string>> Configs);
+public sealed record TopicSpec(string Name, int Partitions, int ReplicationFactor, IReadOnlyList<KeyValuePair<string, string>> Configs)
+{
+    /// <summary>Replication factor -1: the broker's default.replication.factor (CreateTopics v4+).</summary>
+    public const int BrokerDefaultReplication = -1;
+}
 
 /// <summary>The outcome for one topic; Error is null on success.</summary>
 public sealed record TopicCreateResult(string Name, string? Error)

@@ -7,4 +7,13 @@ public sealed record OffsetBackup(DateTimeOffset Timestamp, string Cluster, IRea
 
     public int FormatVersion { get; init; } = CurrentFormatVersion;
     public string? ClusterId { get; init; }
+
+    /// <summary>For a differential backup: the file it only adds to (relative to this file's directory).</summary>
+    public string? BaseFile { get; init; }
+
+    /// <summary>For a differential backup: the timestamp of the base, to check the chain.</summary>
+    public DateTimeOffset? BaseTimestamp { get; init; }
+
+    /// <summary>Written by `kmap restore` before its first write: restoring it overwrites, to undo that restore.</summary>
+    public bool IsRollback { get; init; }
 }

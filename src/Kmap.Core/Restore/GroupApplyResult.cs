@@ -5,5 +5,14 @@ namespace Kmap.Core.Restore;
 /// <summary>What applying one group's plan did; Error is set when nothing was written.</summary>
 public sealed record GroupApplyResult(string Group, IReadOnlyList<PartitionResult> Partitions, string? Error)
 {
-    public bool Succeeded => Error is null && Partitions.All(p => p.Succeeded);
+    public bool Succeeded => Error is null && Partitions.All(p => p.Succeeded) && VerifyError is null;
+
+    /// <summary>How many commits were sent (more than one after retriable errors).</summary>
+    public int Attempts { get; init; } = 1;
+
+    /// <summary>The read-back found offsets other than the ones written (or could not read them).</summary>
+    public string? VerifyError { get; init; }
+
+    /// <summary>Nothing to write: the target already had exactly these offsets.</summary>
+    public bool WasNoOp { get; init; }
 }

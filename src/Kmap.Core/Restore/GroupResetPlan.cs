@@ -5,4 +5,13 @@ public sealed record GroupResetPlan(string Group, string? State, IReadOnlyList<P
 {
     public string? Error { get; init; }
     public bool CanApply => Error is null;
+
+    /// <summary>Restore: group-level warnings shown with the plan (e.g. kept because it already exists on the target).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Rows that will be written; the rest are shown only.</summary>
+    public IReadOnlyList<PlannedOffset> Writes => Offsets.Where(o => o.Write).ToList();
+
+    /// <summary>Every written row already equals the target's committed offset: applying changes nothing.</summary>
+    public bool IsNoOp => Offsets.Where(o => o.Write).All(o => o.Current == o.NewOffset);
 }

@@ -11,6 +11,21 @@ public sealed record PlannedOffset(string Topic, int Partition, long NewOffset)
     public long? LogStart { get; init; }
     public long? LogEnd { get; init; }
 
+    /// <summary>Restore: the offset in the backup this row comes from.</summary>
+    public long? BackupOffset { get; init; }
+
+    /// <summary>Restore: how NewOffset was derived (offset, timestamp, mm2 checkpoint, datetime).</summary>
+    public string? Derivation { get; init; }
+
+    /// <summary>Restore: what the user should know about this row (clamped, kept, no checkpoint…).</summary>
+    public string? Note { get; init; }
+
+    /// <summary>False when the row is shown but not written (kept existing offset, --no-rewind, no checkpoint).</summary>
+    public bool Write { get; init; } = true;
+
+    /// <summary>Records the group will read again (negative) or skip (positive) compared to its current committed offset.</summary>
+    public long? Change => Current is { } c ? NewOffset - c : null;
+
     public bool IsClamped => Requested is { } r && r != NewOffset;
 
     /// <summary>A short note for clamped rows, e.g. "clamped: 999 is past the log end 10".</summary>

@@ -25,11 +25,11 @@ public sealed class ResetExecutor(IOffsetWriter writer)
 
     private async Task<GroupApplyResult> ApplyGroupAsync(GroupResetPlan group, CancellationToken cancellationToken)
     {
-        if (!group.CanApply || group.Offsets.Count == 0)
+        if (!group.CanApply || group.Writes.Count == 0)
         {
             return new GroupApplyResult(group.Group, [], group.Error);
         }
-        var offsets = group.Offsets.Select(o => new CommittedOffset(o.Topic, o.Partition, o.NewOffset)).ToList();
+        var offsets = group.Writes.Select(o => new CommittedOffset(o.Topic, o.Partition, o.NewOffset)).ToList();
         try
         {
             var partitions = await writer.AlterOffsetsAsync(group.Group, offsets, cancellationToken);
@@ -39,5 +39,96 @@ public sealed class ResetExecutor(IOffsetWriter writer)
         {
             return new GroupApplyResult(group.Group, [], e.Message);
         }
+    }
+
+    /// <summary>
+    /// Applies a restore plan: groups concurrently (bounded), each in ONE OffsetCommit so a group is never half
+    /// written; a retriable failure (coordinator moved or loading, timeout) is retried after a pause, and each
+    /// attempt looks the coordinator up again (the admin client sends FindCoordinator per request). Then the
+    /// written groups are read back through <paramref name="verifier"/>. Groups already at their planned
+    /// offsets are not written at all.
+    /// </summary>
+    public async Task<IReadOnlyList<GroupApplyResult>> ApplyAsync(ResetPlan plan, ApplyOptions options, IClusterReader? verifier, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(options);
+        var results = new GroupApplyResult[plan.Groups.Count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxConcurrency), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, plan.Groups.Count), parallel, async (i, ct) =>
+        {
+            results[i] = await ApplyGroupAsync(plan.Groups[i], options, verifier, ct);
+        });
+        return results;
+    }
+
+    private async Task<GroupApplyResult> ApplyGroupAsync(GroupResetPlan group, ApplyOptions options, IClusterReader? verifier, CancellationToken cancellationToken)
+    {
+        if (!group.CanApply)
+        {
+            return new GroupApplyResult(group.Group, [], group.Error);
+        }
+        if (group.Writes.Count == 0 || group.IsNoOp)
+        {
+            return new GroupApplyResult(group.Group, [], null) { WasNoOp = true, Attempts = 0 };
+        }
+        var offsets = group.Writes.Select(o => new CommittedOffset(o.Topic, o.Partition, o.NewOffset)).ToList();
+        var attempt = 0;
+        while (true)
+        {
+            attempt++;
+            IReadOnlyList<PartitionResult> partitions;
+            try
+            {
+                partitions = await writer.AlterOffsetsAsync(group.Group, offsets, cancellationToken);
+            }
+            catch (ClusterException e) when (attempt <= options.Retries && IsRetriable(e.Message))
+            {
+                await Task.Delay(options.RetryDelay * attempt, cancellationToken);
+                continue;
+            }
+            catch (ClusterException e)
+            {
+                return new GroupApplyResult(group.Group, [], e.Message) { Attempts = attempt };
+            }
+            var failed = partitions.Where(p => !p.Succeeded).ToList();
+            if (failed.Count > 0 && attempt <= options.Retries && failed.All(p => IsRetriable(p.Error!)))
+            {
+                await Task.Delay(options.RetryDelay * attempt, cancellationToken);
+                continue;
+            }
+            var result = new GroupApplyResult(group.Group, partitions, null) { Attempts = attempt };
+            if (failed.Count == 0 && options.Verify && verifier is not null)
+            {
+                result = result with { VerifyError = await VerifyAsync(group.Group, offsets, verifier, cancellationToken) };
+            }
+            return result;
+        }
+    }
+
+    private static async Task<string?> VerifyAsync(string group, IReadOnlyList<CommittedOffset> written, IClusterReader verifier, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<CommittedOffset> actual;
+        try
+        {
+            actual = await verifier.ListCommittedOffsetsAsync(group, cancellationToken);
+        }
+        catch (ClusterException e)
+        {
+            return $"cannot read the offsets back: {e.Message}";
+        }
+        var byPartition = actual.ToDictionary(a => a.TopicPartition, a => a.Offset);
+        var wrong = written
+            .Where(w => !byPartition.TryGetValue(w.TopicPartition, out var a) || a != w.Offset)
+            .Select(w => $"{w.TopicPartition}: wrote {w.Offset}, read back {(byPartition.TryGetValue(w.TopicPartition, out var a) ? a : "nothing")}")
+            .ToList();
+        return wrong.Count == 0 ? null : "read-back differs: " + string.Join("; ", wrong);
+    }
+
+    /// <summary>Kafka's retriable group errors, as librdkafka names them, plus timeouts and transport errors.</summary>
+    public static bool IsRetriable(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        string[] retriable = ["coordinator", "rebalance in progress", "timed out", "timeout", "transport", "not available", "load in progress"];
+        return retriable.Any(r => message.Contains(r, StringComparison.OrdinalIgnoreCase));
     }
 }

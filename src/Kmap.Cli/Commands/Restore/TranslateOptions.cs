@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Kmap.Core.Backup;
+using Kmap.Core.Model;
+using Kmap.Core.Restore;
+
+namespace Kmap.Cli.Commands.Restore;
+
+/// <summary>Options shared by restore and verify: the backup chain and how positions are translated.</summary>
+internal sealed class TranslateOptions
+{
+    public Option<string[]> From { get; } = new("--from") { Description = "backup file; repeat for a chain (base first, then deltas); a delta alone finds its base", Required = true, AllowMultipleArgumentsPerToken = false };
+    public Option<string> Translate { get; } = new("--translate") { Description = "offset | timestamp | mm2 | auto (default)", DefaultValueFactory = _ => "auto" };
+    public Option<string?> SourceAlias { get; } = new("--source-alias") { Description = "with --translate mm2: the source cluster's alias (checkpoints in ALIAS.checkpoints.internal)" };
+    public Option<string?> ToDateTime { get; } = new("--to-datetime") { Description = "instead of the backup's positions: the first record at/after YYYY-MM-DDTHH:mm:SS.sss[Z]" };
+    public Option<string?> ByDuration { get; } = new("--by-duration") { Description = "instead of the backup's positions: the first record at/after now minus PnDTnHnMnS" };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(From);
+        command.Options.Add(Translate);
+        command.Options.Add(SourceAlias);
+        command.Options.Add(ToDateTime);
+        command.Options.Add(ByDuration);
+    }
+
+    /// <summary>The merged backup and the request's translation; FormatException/ArgumentException are usage errors.</summary>
+    public async Task<(OffsetBackup Backup, IReadOnlyList<string> Files, RestoreRequest Request)> BuildAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
+    {
+        var files = parse.GetValue(From) ?? [];
+        var chain = await BackupChain.LoadAsync(files, cancellationToken);
+        var backup = BackupChain.Merge(chain.Select(c => c.Backup).ToList());
+        var mode = parse.GetValue(Translate)?.ToLowerInvariant() switch
+        {
+            "auto" or null => TranslateMode.Auto,
+            "offset" => TranslateMode.Offset,
+            "timestamp" => TranslateMode.Timestamp,
+            "mm2" => TranslateMode.Mm2,
+            var other => throw new FormatException($"--translate {other}: use offset, timestamp, mm2 or auto"),
+        };
+        var toDateTime = parse.GetValue(ToDateTime);
+        var byDuration = parse.GetValue(ByDuration);
+        if (toDateTime is not null && byDuration is not null)
+        {
+            throw new FormatException("give --to-datetime or --by-duration, not both");
+        }
+        DateTimeOffset? toTime = toDateTime is not null ? ResetTimeParser.ParseDateTime(toDateTime)
+            : byDuration is not null ? context.Time.GetUtcNow() - ResetTimeParser.ParseDuration(byDuration)
+            : null;
+        if (mode == TranslateMode.Mm2 && parse.GetValue(SourceAlias) is null)
+        {
+            throw new FormatException("--translate mm2 needs --source-alias (the source cluster's alias in MirrorMaker 2's configuration)");
+        }
+        return (backup, chain.Select(c => c.Path).ToList(), new RestoreRequest(backup)
+        {
+            Translate = mode,
+            SourceAlias = parse.GetValue(SourceAlias),
+            ToTime = toTime,
+        });
+    }
+}

@@ -1,0 +1,211 @@
+using System.CommandLine;
+using Kmap.Cli.Commands.Restore;
+using Kmap.Core.Backup;
+using Kmap.Core.Cluster;
+using Kmap.Core.ClusterMap;
+using Kmap.Core.Config;
+using Kmap.Core.Restore;
+using Kmap.Kafka;
+
+namespace Kmap.Cli.Commands;
+
+/// <summary>
+/// `kmap restore`: plan → preview → apply. Without --execute it prints the plan and changes nothing; with
+/// --execute it saves the target's previous offsets (rollback file), then applies exactly that plan.
+/// </summary>
+public static class RestoreCommand
+{
+    public static Command Create(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var connection = new ConnectionOptions();
+        var filters = new FilterOptions();
+        var translate = new TranslateOptions();
+        var execute = new Option<bool>("--execute") { Description = "apply the plan (without it: print the plan, change nothing)" };
+        var planJson = new Option<string?>("--plan-json") { Description = "also write the plan as JSON to this file" };
+        var outOfRange = new Option<string>("--out-of-range") { Description = "clamp (default) | fail | earliest | latest: an offset outside the target's log", DefaultValueFactory = _ => "clamp" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "replace the offsets of groups that already have offsets on the target" };
+        var noRewind = new Option<bool>("--no-rewind") { Description = "on groups that exist on the target, only move offsets forward (as MirrorMaker 2 does)" };
+        var createTopics = new Option<bool>("--create-missing-topics") { Description = "create topics missing on the target (partitions as far as the backup knows them)" };
+        var rollbackFile = new Option<string?>("--rollback-file") { Description = "where to save the target's previous offsets (default: next to the input)" };
+        var concurrency = new Option<int>("--concurrency") { Description = "groups written at once", DefaultValueFactory = _ => 8 };
+        var command = new Command("restore", """
+            Restore a backup's consumer-group offsets onto a cluster, translating positions when the target's
+            offsets differ (MirrorMaker 2, replays). Prints the plan; --execute applies it.
+
+            Examples:
+              kmap restore --brokers target:9092 --from offsets.json                        (plan only)
+              kmap restore --brokers target:9092 --from offsets.json --translate timestamp --execute
+              kmap restore --brokers target:9092 --from offsets.json --translate mm2 --source-alias source --execute
+              kmap restore --brokers target:9092 --from base.json --from delta.json --include-groups 'orders-*'
+              kmap restore --brokers target:9092 --from offsets.rollback-20260120T153004Z.json --execute   (undo)
+
+            Exit status: 0 success, 1 failure, 2 usage error, 3 some groups refused or failed.
+            """);
+        connection.AddTo(command);
+        filters.AddTo(command);
+        translate.AddTo(command);
+        foreach (var option in new Option[] { execute, planJson, outOfRange, overwrite, noRewind, createTopics, rollbackFile, concurrency })
+        {
+            command.Options.Add(option);
+        }
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            ConnectionSettings settings;
+            RestoreRequest request;
+            IReadOnlyList<string> files;
+            try
+            {
+                settings = connection.Build(parse, context);
+                (_, files, request) = await translate.BuildAsync(parse, context, cancellationToken);
+                request = request with
+                {
+                    Filter = filters.Build(parse),
+                    OutOfRange = parse.GetValue(outOfRange)?.ToLowerInvariant() switch
+                    {
+                        "clamp" => OutOfRangePolicy.Clamp,
+                        "fail" => OutOfRangePolicy.Fail,
+                        "earliest" => OutOfRangePolicy.Earliest,
+                        "latest" => OutOfRangePolicy.Latest,
+                        var other => throw new FormatException($"--out-of-range {other}: use clamp, fail, earliest or latest"),
+                    },
+                    Overwrite = parse.GetValue(overwrite),
+                    NoRewind = parse.GetValue(noRewind),
+                    CreateMissingTopics = parse.GetValue(createTopics),
+                };
+            }
+            catch (FormatException e)
+            {
+                return await CommandErrors.UsageAsync(context, e.Message);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+            {
+                await context.Error.WriteLineAsync($"kmap: cannot read the backup: {e.Message}");
+                return ExitCodes.Failure;
+            }
+            try
+            {
+                using var admin = new KafkaAdmin(settings, log: m => context.Error.WriteLine($"kmap: {m}"));
+                var plan = await new OffsetRestorePlanner(admin, new KafkaRecordReader(settings)).PlanAsync(request, cancellationToken);
+                await PrintPlanAsync(context, plan);
+                if (parse.GetValue(planJson) is { } jsonPath)
+                {
+                    await AtomicFile.WriteAllTextAsync(jsonPath, RestorePlanJson.Serialize(plan), null, cancellationToken);
+                    await context.Error.WriteLineAsync($"kmap: wrote the plan to {jsonPath}");
+                }
+                var refused = plan.Groups.Count(g => !g.CanApply);
+                if (!parse.GetValue(execute))
+                {
+                    await context.Error.WriteLineAsync("kmap: plan only: nothing changed (add --execute to apply this plan)");
+                    return Exit(refused, plan.Groups.Count);
+                }
+                var applicable = plan.Groups.Where(g => g.CanApply).ToList();
+                if (applicable.All(g => g.IsNoOp) && plan.TopicsToCreate.Count == 0)
+                {
+                    var rows = applicable.SelectMany(g => g.Offsets).ToList();
+                    await context.Error.WriteLineAsync(
+                        applicable.Count == 0 ? "kmap: nothing written: every group was refused"
+                        : rows.All(r => r.Write) ? "kmap: nothing to do: the target already has these offsets (re-running a restore changes nothing)"
+                        : "kmap: nothing written: every offset is already on the target or kept (see NOT WRITTEN in the plan)");
+                    return Exit(refused, plan.Groups.Count);
+                }
+                if (plan.TopicsToCreate.Count > 0)
+                {
+                    using var creatorAdmin = new KafkaAdmin(settings);
+                    var created = await new TopicCreator(creatorAdmin).CreateTopicsAsync(
+                        plan.TopicsToCreate.Select(t => new TopicSpec(t.Key, t.Value, TopicSpec.BrokerDefaultReplication, [])).ToList(), cancellationToken);
+                    var failures = created.Where(c => c.Error is not null && !c.AlreadyExists).ToList();
+                    foreach (var failure in failures)
+                    {
+                        await context.Error.WriteLineAsync($"kmap: error: cannot create topic '{failure.Name}': {failure.Error}; nothing written");
+                    }
+                    if (failures.Count > 0)
+                    {
+                        return ExitCodes.Failure;
+                    }
+                    await context.Error.WriteLineAsync($"kmap: created topic(s) {string.Join(", ", plan.TopicsToCreate.Keys)}");
+                }
+                // The previous offsets are saved before the first write, so the restore can always be undone.
+                var now = context.Time.GetUtcNow();
+                var (rollback, withoutPrevious) = RollbackFile.Build(plan, settings.BootstrapServers, await admin.GetClusterIdAsync(cancellationToken), Rfc3339.TruncateToSeconds(now));
+                var rollbackPath = parse.GetValue(rollbackFile) ?? RollbackFile.DefaultPath(files[^1], now);
+                await AtomicFile.WriteAllTextAsync(rollbackPath, OffsetBackupJson.Serialize(rollback), null, cancellationToken);
+                await context.Error.WriteLineAsync($"kmap: saved the target's previous offsets to {rollbackPath} (undo: kmap restore --brokers {settings.BootstrapServers} --from {rollbackPath} --execute)");
+                foreach (var group in withoutPrevious.GroupBy(w => w.Group, StringComparer.Ordinal))
+                {
+                    await context.Error.WriteLineAsync($"kmap: note: {group.Key} had no offset before on {string.Join(", ", group.Select(g => g.Partition))}; "
+                        + $"undoing cannot remove those (kmap consumer-groups --delete-offsets --group {group.Key} --topic TOPIC, or --delete the group)");
+                }
+                var results = await new ResetExecutor(admin).ApplyAsync(plan, new ApplyOptions { MaxConcurrency = parse.GetValue(concurrency) }, admin, cancellationToken);
+                return await ReportAsync(context, plan, results);
+            }
+            catch (ClusterException e)
+            {
+                await context.Error.WriteLineAsync($"kmap: {e.Message}");
+                return ExitCodes.Failure;
+            }
+            catch (ArgumentException e)
+            {
+                return await CommandErrors.UsageAsync(context, e.Message);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await context.Error.WriteLineAsync($"kmap: {e.Message}; nothing written");
+                return ExitCodes.Failure;
+            }
+        });
+        return command;
+    }
+
+    internal static async Task PrintPlanAsync(CliContext context, ResetPlan plan)
+    {
+        foreach (var note in plan.Notes)
+        {
+            await context.Error.WriteLineAsync($"kmap: {note}");
+        }
+        await context.Out.WriteAsync(PlanTable.Render(plan));
+        foreach (var group in plan.Groups)
+        {
+            foreach (var warning in group.Warnings)
+            {
+                await context.Error.WriteLineAsync($"kmap: warning: {warning}");
+            }
+            if (group.Error is not null)
+            {
+                await context.Error.WriteLineAsync($"kmap: refused: {group.Error}");
+            }
+        }
+        var clamped = plan.Groups.SelectMany(g => g.Offsets).Count(o => o.IsClamped);
+        if (clamped > 0)
+        {
+            await context.Error.WriteLineAsync($"kmap: warning: {clamped} offset(s) were outside the target's log and were moved into it (see NOTE)");
+        }
+    }
+
+    private static async Task<int> ReportAsync(CliContext context, ResetPlan plan, IReadOnlyList<GroupApplyResult> results)
+    {
+        var failed = 0;
+        foreach (var result in results)
+        {
+            if (result.WasNoOp)
+            {
+                await context.Error.WriteLineAsync($"kmap: {result.Group}: already at the planned offsets, not written");
+            }
+            else if (result.Succeeded)
+            {
+                var retried = result.Attempts > 1 ? $" after {result.Attempts} attempts" : "";
+                await context.Error.WriteLineAsync($"kmap: {result.Group}: restored {result.Partitions.Count} partition(s){retried}, read back and verified");
+            }
+            else
+            {
+                failed++;
+                var details = result.Error ?? result.VerifyError ?? string.Join("; ", result.Partitions.Where(p => !p.Succeeded).Select(p => $"{p.TopicPartition}: {p.Error}"));
+                await context.Error.WriteLineAsync($"kmap: error: {result.Group}: {details}");
+            }
+        }
+        return Exit(failed, plan.Groups.Count);
+    }
+
+    private static int Exit(int failed, int total) =>
+        failed == 0 ? ExitCodes.Success : failed == total ? ExitCodes.Failure : ExitCodes.Partial;
+}

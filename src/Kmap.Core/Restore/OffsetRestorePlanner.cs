@@ -1,0 +1,328 @@
+using System.Collections.Concurrent;
+using Kmap.Core.Backup;
+using Kmap.Core.Cluster;
+using Kmap.Core.Model;
+using Kmap.Core.Translation;
+
+namespace Kmap.Core.Restore;
+
+/// <summary>
+/// `kmap restore`: turns a backup into a plan for a target cluster, reading only. Per group and partition it
+/// translates the backed-up position (offset, record time, MM2 checkpoint or a fixed time), checks it against
+/// the target's log range, and decides whether to write it (active groups refused; existing groups kept unless
+/// --overwrite or moved forward only with --no-rewind). The plan is the same object the executor applies.
+/// </summary>
+public sealed class OffsetRestorePlanner(IClusterReader target, IRecordReader records)
+{
+    private const int LookupConcurrency = 8;
+
+    public async Task<ResetPlan> PlanAsync(RestoreRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Translate == TranslateMode.Mm2 && string.IsNullOrEmpty(request.SourceAlias))
+        {
+            throw new ArgumentException("--translate mm2 needs --source-alias (the source cluster's name in MirrorMaker 2's configuration)");
+        }
+        var backup = request.Filter.Apply(request.Backup);
+        var overwrite = request.Overwrite || backup.IsRollback;
+        var notes = new List<string>();
+        var targetId = await target.GetClusterIdAsync(cancellationToken);
+        var topics = await target.ListTopicsAsync(cancellationToken);
+
+        var checkpoints = request.Translate == TranslateMode.Mm2 ? await ReadCheckpointsAsync(request.SourceAlias!, notes, cancellationToken) : null;
+        // Where each backed-up partition lives on the target: MM2 with its default policy renames topics to ALIAS.topic.
+        TopicPartition TargetOf(string group, TopicPartition source)
+        {
+            if (checkpoints is null)
+            {
+                return source;
+            }
+            var renamed = new TopicPartition($"{request.SourceAlias}.{source.Topic}", source.Partition);
+            return checkpoints.ContainsKey((group, renamed)) || (!topics.ContainsKey(source.Topic) && topics.ContainsKey(renamed.Topic)) ? renamed : source;
+        }
+
+        var targetPartitions = backup.ConsumerGroups.SelectMany(g => g.Offsets.Select(o => TargetOf(g.Group, o.TopicPartition))).ToHashSet();
+        var missing = targetPartitions.Where(p => !topics.TryGetValue(p.Topic, out var n) || p.Partition >= n).ToHashSet();
+        var toCreate = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (request.CreateMissingTopics)
+        {
+            foreach (var topic in missing.Where(p => !topics.ContainsKey(p.Topic)).GroupBy(p => p.Topic))
+            {
+                // The backup knows the partitions groups committed on; the highest one bounds the source's count from below.
+                // The whole topic is missing: the highest partition groups committed on bounds the source's count from below.
+                toCreate[topic.Key] = topic.Max(p => p.Partition) + 1;
+                notes.Add($"topic '{topic.Key}' is missing on the target: it will be created with {toCreate[topic.Key]} partition(s) before the offsets are written");
+            }
+            missing.RemoveWhere(p => toCreate.ContainsKey(p.Topic));
+        }
+
+        var existing = targetPartitions.Where(p => !missing.Contains(p) && !toCreate.ContainsKey(p.Topic)).ToList();
+        var logs = existing.Count == 0 ? new Dictionary<TopicPartition, LogOffsets>() : new Dictionary<TopicPartition, LogOffsets>(await target.ListLogOffsetsAsync(existing, cancellationToken));
+        foreach (var p in targetPartitions.Where(p => toCreate.ContainsKey(p.Topic)))
+        {
+            logs[p] = new LogOffsets(0, 0);
+        }
+
+        var groupNames = backup.ConsumerGroups.Select(g => g.Group).ToList();
+        var descriptions = (await target.DescribeGroupsAsync(groupNames, cancellationToken)).ToDictionary(d => d.Group, StringComparer.Ordinal);
+        var committed = new ConcurrentDictionary<string, IReadOnlyDictionary<TopicPartition, long>>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(groupNames, new ParallelOptions { MaxDegreeOfParallelism = LookupConcurrency, CancellationToken = cancellationToken }, async (group, ct) =>
+        {
+            var offsets = await target.ListCommittedOffsetsAsync(group, ct);
+            committed[group] = offsets.ToDictionary(o => o.TopicPartition, o => o.Offset);
+        });
+
+        var mode = request.ToTime is not null ? TranslateMode.Timestamp : request.Translate;
+        if (mode == TranslateMode.Auto)
+        {
+            mode = await ChooseAsync(backup, targetId, logs, notes, cancellationToken);
+        }
+        else if (request.ToTime is { } at)
+        {
+            notes.Add($"positions: the first record at or after {Rfc3339.FormatMillis(at)} (--to-datetime/--by-duration), not the backup's");
+        }
+        else
+        {
+            notes.Add($"translation: {mode.ToString().ToLowerInvariant()} (as requested)");
+        }
+
+        var times = mode == TranslateMode.Timestamp ? await LookupTimesAsync(backup, request.ToTime, logs, cancellationToken) : [];
+
+        var plans = new List<GroupResetPlan>();
+        foreach (var group in backup.ConsumerGroups)
+        {
+            descriptions.TryGetValue(group.Group, out var description);
+            var state = description?.State;
+            if (!GroupState.AcceptsReset(state))
+            {
+                plans.Add(new GroupResetPlan(group.Group, state, [])
+                {
+                    Error = $"group '{group.Group}' is active on the target ({state}, {description!.Members.Count} member(s)); stop its consumers, wait until it is Empty, then run the restore again",
+                });
+                continue;
+            }
+            var gone = group.Offsets.Select(o => TargetOf(group.Group, o.TopicPartition)).Where(missing.Contains).ToList();
+            if (gone.Count > 0)
+            {
+                plans.Add(new GroupResetPlan(group.Group, state, [])
+                {
+                    Error = $"partitions {string.Join(", ", gone)} of group '{group.Group}' do not exist on the target; create them (with as many partitions as on the source) or add --create-missing-topics",
+                });
+                continue;
+            }
+            plans.Add(PlanGroup(request, mode, overwrite, group, state, committed.GetValueOrDefault(group.Group) ?? new Dictionary<TopicPartition, long>(),
+                logs, times, checkpoints, TargetOf));
+        }
+        return new ResetPlan(plans) { TopicsToCreate = toCreate, Notes = notes };
+    }
+
+    private static GroupResetPlan PlanGroup(RestoreRequest request, TranslateMode mode, bool overwrite, GroupOffsets group, string? state,
+        IReadOnlyDictionary<TopicPartition, long> committed, IReadOnlyDictionary<TopicPartition, LogOffsets> logs,
+        IReadOnlyDictionary<(TopicPartition, DateTimeOffset), long?> times,
+        IReadOnlyDictionary<(string, TopicPartition), Mm2Checkpoint>? checkpoints, Func<string, TopicPartition, TopicPartition> targetOf)
+    {
+        var exists = committed.Count > 0;
+        var warnings = new List<string>();
+        var rows = new List<PlannedOffset>();
+        string? error = null;
+        foreach (var offset in group.Offsets.OrderBy(o => o.TopicPartition))
+        {
+            var tp = targetOf(group.Group, offset.TopicPartition);
+            var log = logs[tp];
+            long? current = committed.TryGetValue(tp, out var c) ? c : null;
+            var (requested, derivation, note, write) = Translate(request, mode, group.Group, offset, tp, log, times, checkpoints);
+            var newOffset = requested;
+            if (requested < log.LogStartOffset || requested > log.LogEndOffset)
+            {
+                var range = $"{requested} is outside the target's log [{log.LogStartOffset}, {log.LogEndOffset}]";
+                switch (request.OutOfRange)
+                {
+                    case OutOfRangePolicy.Fail:
+                        error ??= $"group '{group.Group}' {tp}: {range} (--out-of-range fail)";
+                        break;
+                    case OutOfRangePolicy.Earliest:
+                        newOffset = log.LogStartOffset;
+                        note = Join(note, $"{range}: earliest");
+                        break;
+                    case OutOfRangePolicy.Latest:
+                        newOffset = log.LogEndOffset;
+                        note = Join(note, $"{range}: latest");
+                        break;
+                    default:
+                        newOffset = Math.Clamp(requested, log.LogStartOffset, Math.Max(log.LogStartOffset, log.LogEndOffset));
+                        note = Join(note, $"clamped: {range}");
+                        break;
+                }
+            }
+            if (write && current == newOffset)
+            {
+                note = Join(note, "already there");
+            }
+            else if (write && exists && !overwrite)
+            {
+                if (!request.NoRewind)
+                {
+                    write = false;
+                    note = Join(note, $"kept {current?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}: the group exists on the target");
+                }
+                else if (current is { } cur && newOffset < cur)
+                {
+                    write = false;
+                    note = Join(note, $"kept {cur}: --no-rewind");
+                }
+            }
+            rows.Add(new PlannedOffset(tp.Topic, tp.Partition, newOffset)
+            {
+                Requested = requested,
+                Current = current,
+                LogStart = log.LogStartOffset,
+                LogEnd = log.LogEndOffset,
+                BackupOffset = offset.Offset,
+                Derivation = derivation,
+                Note = note,
+                Write = write,
+            });
+        }
+        if (exists && !overwrite && !request.NoRewind && rows.Any(r => !r.Write && r.Current != r.NewOffset))
+        {
+            warnings.Add($"group '{group.Group}' already has offsets on the target: kept (add --overwrite to replace them, or --no-rewind to only move them forward)");
+        }
+        return new GroupResetPlan(group.Group, state, rows) { Error = error, Warnings = warnings };
+    }
+
+    private static (long Offset, string Derivation, string? Note, bool Write) Translate(RestoreRequest request, TranslateMode mode, string group,
+        BackedUpOffset offset, TopicPartition tp, LogOffsets log,
+        IReadOnlyDictionary<(TopicPartition, DateTimeOffset), long?> times, IReadOnlyDictionary<(string, TopicPartition), Mm2Checkpoint>? checkpoints)
+    {
+        switch (mode)
+        {
+            case TranslateMode.Mm2:
+                if (checkpoints!.TryGetValue((group, tp), out var checkpoint))
+                {
+                    var note = checkpoint.UpstreamOffset == offset.Offset
+                        ? null
+                        : $"checkpoint is for upstream offset {checkpoint.UpstreamOffset}, the backup has {offset.Offset}";
+                    return (checkpoint.DownstreamOffset, $"mm2 {checkpoint.UpstreamOffset}->{checkpoint.DownstreamOffset}", note, true);
+                }
+                return (offset.Offset, "mm2", "no MM2 checkpoint for this group and partition: not written", false);
+            case TranslateMode.Timestamp when request.ToTime is { } at:
+                return (times.GetValueOrDefault((tp, at)) ?? log.LogEndOffset, $"time {Rfc3339.FormatMillis(at)}", null, true);
+            case TranslateMode.Timestamp when offset.NextRecordTimestamp is { } next:
+                return (times.GetValueOrDefault((tp, next)) ?? log.LogEndOffset, $"time {Rfc3339.FormatMillis(next)}", null, true);
+            case TranslateMode.Timestamp when offset.IsCaughtUp && offset.LastConsumedTimestamp is { } last:
+                // Caught up at the source: the first record after the last consumed one, or the log end.
+                return (times.GetValueOrDefault((tp, last.AddMilliseconds(1))) ?? log.LogEndOffset, "caught up: after " + Rfc3339.FormatMillis(last), null, true);
+            case TranslateMode.Timestamp when offset.IsCaughtUp:
+                return (log.LogEndOffset, "caught up: log end", null, true);
+            case TranslateMode.Timestamp:
+                return (offset.Offset, "offset", "no record time in the backup: same offset number", true);
+            default:
+                return (offset.Offset, "offset", null, true);
+        }
+    }
+
+    private static string Join(string? a, string b) => a is null ? b : $"{a}; {b}";
+
+    /// <summary>
+    /// `auto`: offsets carry over when the record times the backup saw are found at the same offsets on the
+    /// target (checked on one position per partition), whatever the cluster id says: a topic recreated on the
+    /// same cluster has new offsets too. Without record times, the cluster id decides.
+    /// </summary>
+    private async Task<TranslateMode> ChooseAsync(OffsetBackup backup, string? targetId, IReadOnlyDictionary<TopicPartition, LogOffsets> logs,
+        List<string> notes, CancellationToken cancellationToken)
+    {
+        var sameCluster = backup.ClusterId is not null && backup.ClusterId == targetId;
+        var where = sameCluster ? $"the target is the backed-up cluster, id {targetId}" : $"another cluster ({backup.ClusterId ?? "unknown id"} vs {targetId})";
+        // One sample per partition: the record times the backup saw around a group's position.
+        var samples = new Dictionary<TopicPartition, BackedUpOffset>();
+        foreach (var o in backup.ConsumerGroups.SelectMany(g => g.Offsets))
+        {
+            if ((o.NextRecordTimestamp ?? o.LastConsumedTimestamp) is not null && logs.ContainsKey(o.TopicPartition))
+            {
+                samples.TryAdd(o.TopicPartition, o);
+            }
+        }
+        if (samples.Count == 0)
+        {
+            notes.Add(sameCluster
+                ? $"translation: offset (auto: {where})"
+                : $"translation: offset (auto: {where}, but the backup has no record times to translate by; take backups without --no-timestamps)");
+            return TranslateMode.Offset;
+        }
+        var ranges = samples.ToDictionary(s => s.Key, s => new OffsetRange(Math.Max(0, s.Value.Offset - 1), s.Value.Offset + 1));
+        var found = await records.ReadRecordTimesAsync(ranges, cancellationToken);
+        var mismatched = samples.Count(s =>
+        {
+            var at = found.GetValueOrDefault(s.Key)?.ToDictionary(r => r.Offset, r => r.Timestamp) ?? [];
+            var o = s.Value;
+            return (o.NextRecordTimestamp is { } n && (!at.TryGetValue(o.Offset, out var tn) || tn != n))
+                || (o.LastConsumedTimestamp is { } l && (!at.TryGetValue(o.Offset - 1, out var tl) || tl != l));
+        });
+        if (mismatched == 0)
+        {
+            notes.Add($"translation: offset (auto: {where}, and the record times at the backed-up offsets match on all {samples.Count} partition(s) checked)");
+            return TranslateMode.Offset;
+        }
+        notes.Add($"translation: timestamp (auto: {where}, and the record times at the backed-up offsets differ on {mismatched} of {samples.Count} partition(s)"
+            + (sameCluster ? ": topics recreated or records deleted since the backup)" : ")"));
+        return TranslateMode.Timestamp;
+    }
+
+    private async Task<Dictionary<(TopicPartition, DateTimeOffset), long?>> LookupTimesAsync(OffsetBackup backup, DateTimeOffset? toTime,
+        IReadOnlyDictionary<TopicPartition, LogOffsets> logs, CancellationToken cancellationToken)
+    {
+        var wanted = new HashSet<(TopicPartition, DateTimeOffset)>();
+        foreach (var o in backup.ConsumerGroups.SelectMany(g => g.Offsets))
+        {
+            // Only partitions the target has (renamed topics are not translated by time).
+            if (!logs.ContainsKey(o.TopicPartition))
+            {
+                continue;
+            }
+            DateTimeOffset? at = toTime ?? o.NextRecordTimestamp ?? (o.IsCaughtUp ? o.LastConsumedTimestamp?.AddMilliseconds(1) : null);
+            if (at is { } t)
+            {
+                wanted.Add((o.TopicPartition, t));
+            }
+        }
+        var result = new ConcurrentDictionary<(TopicPartition, DateTimeOffset), long?>();
+        // ListOffsets takes one time for many partitions: one request per distinct time.
+        var byTime = wanted.GroupBy(w => w.Item2).ToList();
+        await Parallel.ForEachAsync(byTime, new ParallelOptions { MaxDegreeOfParallelism = LookupConcurrency, CancellationToken = cancellationToken }, async (batch, ct) =>
+        {
+            var found = await target.ListOffsetsForTimeAsync(batch.Select(b => b.Item1).ToList(), batch.Key, ct);
+            foreach (var (partition, offset) in found)
+            {
+                result[(partition, batch.Key)] = offset;
+            }
+        });
+        return new Dictionary<(TopicPartition, DateTimeOffset), long?>(result);
+    }
+
+    private async Task<Dictionary<(string, TopicPartition), Mm2Checkpoint>> ReadCheckpointsAsync(string alias, List<string> notes, CancellationToken cancellationToken)
+    {
+        var topic = Mm2Checkpoint.TopicFor(alias);
+        var raw = await records.ReadTopicAsync(topic, cancellationToken);
+        var result = new Dictionary<(string, TopicPartition), Mm2Checkpoint>();
+        var undecodable = 0;
+        foreach (var record in raw.OrderBy(r => r.Offset))
+        {
+            if (record.Key is null || record.Value is null)
+            {
+                continue;
+            }
+            try
+            {
+                var checkpoint = Mm2Checkpoint.Decode(record.Key, record.Value);
+                // The topic is compacted by key: a later checkpoint replaces an earlier one.
+                result[(checkpoint.Group, new TopicPartition(checkpoint.Topic, checkpoint.Partition))] = checkpoint;
+            }
+            catch (FormatException)
+            {
+                undecodable++;
+            }
+        }
+        notes.Add($"translation: mm2 ({result.Count} checkpoint(s) read from {topic}{(undecodable > 0 ? $", {undecodable} record(s) not decodable" : "")})");
+        return result;
+    }
+}
