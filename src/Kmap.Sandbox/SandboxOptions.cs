@@ -37,7 +37,11 @@ public sealed record SandboxOptions
     /// <summary>Largest request frame accepted; a bigger size prefix closes the connection before anything is allocated.</summary>
     public int MaxFrameBytes { get; init; } = 100 * 1024 * 1024;
 
-    public string ClusterId { get; init; } = "kmap-sandbox-cluster";
+    /// <summary>
+    /// The cluster id Metadata and DescribeCluster report. Null (the default) gives every sandbox its own,
+    /// as every Kafka cluster has its own, so tools can tell two clusters apart; a data directory keeps it.
+    /// </summary>
+    public string? ClusterId { get; init; }
 
     /// <summary>Where the broker logs; stderr in the CLI, the test output in tests.</summary>
     public Action<string>? Log { get; init; }

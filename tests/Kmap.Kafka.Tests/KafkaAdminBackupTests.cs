@@ -83,7 +83,7 @@ public class KafkaAdminBackupTests
         var active = Assert.Single(result.ActiveGroups);
         Assert.Equal("live", active.Group);
         Assert.Equal(1, result.Backup.ConsumerGroups[1].MemberCount);
-        Assert.Equal("kmap-sandbox-cluster", result.Backup.ClusterId);
+        Assert.Equal(sandbox.State.ClusterId, result.Backup.ClusterId);
     }
 
     [Fact]

@@ -96,6 +96,21 @@ public sealed class DataDirectoryTests : IDisposable
         Assert.Equal(["v0", "v1", "v2", "v3", "v4"], values);
     }
 
+    [Fact]
+    public async Task Each_sandbox_has_its_own_cluster_id_and_a_data_directory_keeps_it()
+    {
+        await using var other = await SandboxCluster.StartAsync();
+        string first;
+        await using (var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { DataDirectory = _directory }))
+        {
+            first = sandbox.State.ClusterId;
+            Assert.NotEqual(other.State.ClusterId, first);
+            Assert.Equal(22, first.Length);
+        }
+        await using var restarted = await SandboxCluster.StartAsync(new SandboxOptions { DataDirectory = _directory });
+        Assert.Equal(first, restarted.State.ClusterId);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_directory))

@@ -15,13 +15,16 @@ public sealed class ClusterState
         Options = options;
         Time = time;
         Groups = new GroupCoordinator(this);
+        // Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding (22 characters).
+        ClusterId = options.ClusterId ?? Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         Faults = new FaultInjector(this, options.Faults);
     }
 
     public object Sync { get; } = new();
     public SandboxOptions Options { get; }
     public TimeProvider Time { get; }
-    public string ClusterId => Options.ClusterId;
+    /// <summary>Set at start: the configured id, the one a data directory kept, or a new random one.</summary>
+    public string ClusterId { get; set; }
     public List<Broker> Brokers { get; } = [];
     public int ControllerId => Brokers.Count > 0 ? Brokers[0].Id : -1;
     public Dictionary<string, Topic> Topics { get; } = new(StringComparer.Ordinal);

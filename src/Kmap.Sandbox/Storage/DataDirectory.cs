@@ -27,6 +27,16 @@ internal sealed class DataDirectory : IAsyncDisposable
         Directory.CreateDirectory(directory);
         lock (cluster.Sync)
         {
+            // A restarted cluster keeps its identity, unless the options name one.
+            var idFile = Path.Combine(directory, "cluster.id");
+            if (cluster.Options.ClusterId is null && File.Exists(idFile))
+            {
+                cluster.ClusterId = File.ReadAllText(idFile).Trim();
+            }
+            else
+            {
+                AtomicFile.Write(idFile, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(cluster.ClusterId + "\n")));
+            }
             LogSnapshot.Load(cluster, directory);
             OffsetSnapshot.Load(cluster, directory);
             cluster.Log($"data directory {directory}: loaded {cluster.Topics.Count} topic(s)");
