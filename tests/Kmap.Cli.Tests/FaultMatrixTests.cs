@@ -43,41 +43,23 @@ public class FaultMatrixTests(ITestOutputHelper output)
 
     // Rows whose measured outcome breaks the promise are skipped with that outcome as the reason, so the suite stays
     // green while docs/reliability.md lists them; remove the Skip once kmap handles the fault.
-    private const string Crash5040 = "measured: Crashed (SIGSEGV, exit 139): librdkafka's admin ListConsumerGroupOffsets dereferences a NULL consumer-group handle on NOT_COORDINATOR (confluentinc/librdkafka#5040)";
-    private const string PartialWrite = "measured: PartialFile (exit 3): kmap does not retry a retriable OffsetFetch error and writes the other groups' offsets";
-    private const string PartialDrop = "measured: PartialFile (exit 3): groups whose OffsetFetch met a dropped connection fail with 'Local: Broker transport failure' (not retried), the others are written";
 
     public static IEnumerable<TheoryDataRow<string, string>> Faults() =>
     [
         new("none", ""),
-        new("drop-after=6 (every connection)", "drop-after=6") { Skip = PartialDrop },
-        new("drop-after=10 (every connection)", "drop-after=10") { Skip = PartialDrop },
-        new("drop-after=3 (every connection)", "drop-after=3")
-        {
-            Skip = "measured: Crashed (exit 134): kmap prints 'cannot list the consumer groups of every broker of B: Local: Broker transport failure', then glibc aborts ('corrupted size vs. prev_size in fastbins') while it exits; no file",
-        },
+        new("drop-after=6 (every connection)", "drop-after=6"),
+        new("drop-after=10 (every connection)", "drop-after=10"),
+        new("drop-after=3 (every connection)", "drop-after=3"),
         new("stall=2000@OffsetFetch", "stall=2000@OffsetFetch"),
-        new("stall=forever@OffsetFetch", "stall=forever@OffsetFetch")
-        {
-            Skip = "measured: PartialFile (exit 3) after 30 s: every group timed out ('Local: Timed out'), kmap still wrote a file with 0 groups",
-        },
-        new("stall=forever@ListGroups", "stall=forever@ListGroups")
-        {
-            Skip = "measured: Crashed (SIGSEGV, exit 139) after 30 s with nothing on stderr; no file",
-        },
-        new("error=0.3:COORDINATOR_LOAD_IN_PROGRESS@OffsetFetch", "seed=1;error=0.3:COORDINATOR_LOAD_IN_PROGRESS@OffsetFetch") { Skip = PartialWrite },
-        new("error=0.3:REQUEST_TIMED_OUT (all APIs that can carry it)", "seed=1;error=0.3:REQUEST_TIMED_OUT") { Skip = PartialWrite },
-        new("error=0.3:NOT_COORDINATOR@OffsetFetch", "seed=1;error=0.3:NOT_COORDINATOR@OffsetFetch") { Skip = Crash5040 },
-        new("move-coordinators=20", "move-coordinators=20") { Skip = Crash5040 },
+        new("stall=forever@OffsetFetch", "stall=forever@OffsetFetch"),
+        new("stall=forever@ListGroups", "stall=forever@ListGroups"),
+        new("error=0.3:COORDINATOR_LOAD_IN_PROGRESS@OffsetFetch", "seed=1;error=0.3:COORDINATOR_LOAD_IN_PROGRESS@OffsetFetch"),
+        new("error=0.3:REQUEST_TIMED_OUT (all APIs that can carry it)", "seed=1;error=0.3:REQUEST_TIMED_OUT"),
+        new("error=0.3:NOT_COORDINATOR@OffsetFetch", "seed=1;error=0.3:NOT_COORDINATOR@OffsetFetch"),
+        new("move-coordinators=20", "move-coordinators=20"),
         new("error=0.3:COORDINATOR_NOT_AVAILABLE@FindCoordinator", "seed=1;error=0.3:COORDINATOR_NOT_AVAILABLE@FindCoordinator"),
-        new("error=1:COORDINATOR_NOT_AVAILABLE@ListGroups", "error=1:COORDINATOR_NOT_AVAILABLE@ListGroups")
-        {
-            Skip = "measured: Crashed (exit 134, 'free(): double free detected in tcache 2') at once, nothing else on stderr; no file",
-        },
-        new("down=1 (broker 1 stopped throughout)", "down=1:0")
-        {
-            Skip = "measured: Crashed (exit 134) after 30 s: kmap prints 'cannot list the consumer groups of every broker of B: Local: Timed out', then dies of an unhandled COMException in Monitor.Wait while it exits; no file",
-        },
+        new("error=1:COORDINATOR_NOT_AVAILABLE@ListGroups", "error=1:COORDINATOR_NOT_AVAILABLE@ListGroups"),
+        new("down=1 (broker 1 stopped throughout)", "down=1:0"),
     ];
 
     /// <summary>Runs one fault and returns what happened, with the evidence.</summary>

@@ -15,6 +15,8 @@ internal static class CompatFlags
     public const string TlsKey = "tls-key";
     public const string TlsSkipVerify = "tls-skip-verify";
     public const string CommandConfig = "command-config";
+    public const string AllowPartial = "allow-partial";
+    public const string Timeout = "timeout";
     public const string Version = "version";
     public const string Help = "help";
 
@@ -32,6 +34,8 @@ internal static class CompatFlags
         new(TlsKey, false, "PEM client private key (mTLS)", "FILE") { Aliases = ["tls-client-key"] },
         new(TlsSkipVerify, true, "do not check the brokers' certificates (insecure; prints a warning)"),
         new(CommandConfig, false, "Java client.properties, as given to Kafka's tools; flags override it", "FILE"),
+        new(AllowPartial, true, "when some groups cannot be read, still write the others and exit 3 (default: write nothing, exit 1)"),
+        new(Timeout, false, "give up on a broker after this many seconds of retries (default 30)", "SECONDS"),
         new(Version, true, "print the version and exit"),
         new(Help, true, "show this help") { Aliases = ["h"] },
         new("output", false, "cluster JSON report", "FILE") { NotYetSupported = true },
