@@ -60,6 +60,12 @@ public class FaultMatrixTests(ITestOutputHelper output)
         new("error=0.3:COORDINATOR_NOT_AVAILABLE@FindCoordinator", "seed=1;error=0.3:COORDINATOR_NOT_AVAILABLE@FindCoordinator"),
         new("error=1:COORDINATOR_NOT_AVAILABLE@ListGroups", "error=1:COORDINATOR_NOT_AVAILABLE@ListGroups"),
         new("down=1 (broker 1 stopped throughout)", "down=1:0"),
+
+        // Heavier doses: with many groups per request the rows above inject few errors, these inject many.
+        new("error=0.7:NOT_COORDINATOR@OffsetFetch", "seed=3;error=0.7:NOT_COORDINATOR@OffsetFetch"),
+        new("error=0.7:COORDINATOR_LOAD_IN_PROGRESS@OffsetFetch,FindCoordinator", "seed=3;error=0.7:COORDINATOR_LOAD_IN_PROGRESS@OffsetFetch,FindCoordinator"),
+        new("drop-after=2 (every connection)", "drop-after=2"),
+        new("move-coordinators=5", "move-coordinators=5"),
     ];
 
     /// <summary>Runs one fault and returns what happened, with the evidence.</summary>
@@ -194,6 +200,67 @@ public class FaultMatrixTests(ITestOutputHelper output)
         output.WriteLine(evidence);
 
         Assert.True(outcome is Outcome.Complete or Outcome.FailedCleanly, $"{fault}: {outcome}\n{evidence}");
+    }
+
+    [Fact]
+    public async Task A_backup_that_cannot_read_every_group_leaves_existing_files_untouched_and_names_group_and_broker()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 }, cancellationToken: ct);
+        SeedGroups(sandbox, 3);
+        sandbox.Faults.Apply(FaultSpec.Parse("stall=forever@OffsetFetch"));
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.File("offsets.json"), "yesterday's backup", ct);
+        await File.WriteAllTextAsync(dir.File("restore.sh"), "yesterday's script", ct);
+
+        var clock = Stopwatch.StartNew();
+        var (exit, stderr, hung) = await RunKmapAsync(dir.Path, TimeSpan.FromSeconds(60), "-brokers", sandbox.BootstrapServers, "-timeout", "2",
+            "-save-offsets", "offsets.json", "-restore-offsets-script", "restore.sh");
+        sandbox.Faults.Clear();
+
+        Assert.False(hung, stderr);
+        Assert.Equal(1, exit);
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(30));
+        Assert.Equal("yesterday's backup", await File.ReadAllTextAsync(dir.File("offsets.json"), ct));
+        Assert.Equal("yesterday's script", await File.ReadAllTextAsync(dir.File("restore.sh"), ct));
+        Assert.Equal(["offsets.json", "restore.sh"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Contains("cannot back up 3 of 3 consumer group(s)", stderr, StringComparison.Ordinal);
+        Assert.Contains("group 'group-01'", stderr, StringComparison.Ordinal);
+        Assert.Contains(" (id ", stderr, StringComparison.Ordinal);
+        Assert.Contains(sandbox.State.Brokers, b => stderr.Contains($"{b.Host}:{b.Port}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task With_allow_partial_a_backup_that_misses_groups_writes_what_it_read_and_exits_3()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 }, cancellationToken: ct);
+        SeedGroups(sandbox, 3);
+        sandbox.Faults.Apply(FaultSpec.Parse("stall=forever@OffsetFetch"));
+        using var dir = new TempDirectory();
+
+        var (exit, stderr, hung) = await RunKmapAsync(dir.Path, TimeSpan.FromSeconds(60), "-brokers", sandbox.BootstrapServers, "-timeout", "2",
+            "-allow-partial", "-save-offsets", "offsets.json");
+        sandbox.Faults.Clear();
+
+        Assert.False(hung, stderr);
+        Assert.Equal(3, exit);
+        Assert.Contains("group 'group-02' not backed up", stderr, StringComparison.Ordinal);
+        var backup = OffsetBackupJson.Deserialize(await File.ReadAllTextAsync(dir.File("offsets.json"), ct));
+        Assert.Empty(backup.ConsumerGroups);
+    }
+
+    private static void SeedGroups(SandboxCluster sandbox, int groups)
+    {
+        lock (sandbox.State.Sync)
+        {
+            sandbox.State.CreateTopic("orders", Partitions, 1);
+            for (var g = 0; g < groups; g++)
+            {
+                sandbox.State.Groups.RestoreOffsets($"group-{g:D2}", "consumer",
+                    Enumerable.Range(0, Partitions).Select(p => new PartitionCommit("orders", p, (g * 1000) + p, -1, "", 0)).ToList());
+            }
+        }
     }
 
     public enum RestoreOutcome
