@@ -87,6 +87,11 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
 
     public async Task<string?> GetClusterIdAsync(CancellationToken cancellationToken)
     {
+        if (groupLister is not null)
+        {
+            // Metadata through the retrying client: librdkafka's DescribeCluster fails the backup on one cut connection.
+            return await groupLister.ReadClusterIdAsync(cancellationToken);
+        }
         var result = await Call(() => admin.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = timeout }), "describe the cluster");
         return result.ClusterId;
     }

@@ -63,7 +63,8 @@ public class FaultMatrixTests(ITestOutputHelper output)
 
         // Heavier doses: with many groups per request the rows above inject few errors, these inject many.
         new("error=0.7:NOT_COORDINATOR@OffsetFetch", "seed=3;error=0.7:NOT_COORDINATOR@OffsetFetch"),
-        new("error=0.7:COORDINATOR_LOAD_IN_PROGRESS@OffsetFetch,FindCoordinator", "seed=3;error=0.7:COORDINATOR_LOAD_IN_PROGRESS@OffsetFetch,FindCoordinator"),
+        new("error=0.7:COORDINATOR_LOAD_IN_PROGRESS@OffsetFetch", "seed=3;error=0.7:COORDINATOR_LOAD_IN_PROGRESS@OffsetFetch"),
+        new("error=0.7:COORDINATOR_NOT_AVAILABLE@FindCoordinator", "seed=3;error=0.7:COORDINATOR_NOT_AVAILABLE@FindCoordinator"),
         new("drop-after=2 (every connection)", "drop-after=2"),
         new("move-coordinators=5", "move-coordinators=5"),
     ];

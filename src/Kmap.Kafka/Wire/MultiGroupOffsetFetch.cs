@@ -168,9 +168,10 @@ internal sealed class MultiGroupOffsetFetch(string bootstrapServers, TimeSpan de
                     answered(ReadOffsetFetch(reader, coordinator, answers, lastError));
                 }
             }
-            catch (Exception e) when (WireRetry.IsTransportFailure(e, cancellationToken))
+            catch (Exception e) when (e is OperationCanceledException || WireRetry.IsTransportFailure(e, cancellationToken))
             {
-                // The groups of this connection stay pending and are retried on a new connection.
+                // The groups of this connection stay pending and are retried on a new connection (or, at the
+                // deadline, reported with this error; a cancellation by the caller surfaces in FetchAsync).
                 var why = $"OffsetFetch on {coordinator}: {WireRetry.Describe(e)}";
                 foreach (var group in batch ?? groups.ToArray())
                 {

@@ -14,6 +14,26 @@ internal sealed class WireGroupLister(string bootstrapServers, TimeSpan deadline
 {
     private const short MetadataKey = 3;
     private const short ListGroupsKey = 16;
+    private const int MaxPasses = 5;
+
+    /// <summary>The cluster id from the last Metadata answer (v2+), null before or when the cluster has none.</summary>
+    public string? ClusterId { get; private set; }
+
+    /// <summary>The cluster id from Metadata, read with retries until the deadline.</summary>
+    public async Task<string?> ReadClusterIdAsync(CancellationToken cancellationToken)
+    {
+        using var overall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        overall.CancelAfter(deadline);
+        try
+        {
+            await DiscoverAsync(overall.Token);
+            return ClusterId;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ClusterException($"cannot describe the cluster: no bootstrap broker of {bootstrapServers} answered Metadata within {deadline.TotalSeconds:0} s");
+        }
+    }
 
     /// <summary>Returns null when the cluster does not speak ListGroups v4+ (the caller then uses librdkafka).</summary>
     public async Task<IReadOnlyList<GroupListing>?> ListAsync(CancellationToken cancellationToken)
@@ -28,8 +48,27 @@ internal sealed class WireGroupLister(string bootstrapServers, TimeSpan deadline
             {
                 return null;
             }
-            var perBroker = await Task.WhenAll(brokers.Select(b => ListOnBrokerAsync(b, listGroupsVersion, clock, overall.Token, cancellationToken)));
-            return perBroker.SelectMany(l => l).ToList();
+            // A group whose coordinator moves while the brokers are asked one after another can be missed by
+            // one pass (listed by neither its old nor its new coordinator), so passes are repeated until one
+            // finds no group the earlier ones missed. A group deleted meanwhile costs an empty OffsetFetch.
+            var found = new Dictionary<string, GroupListing>(StringComparer.Ordinal);
+            for (var pass = 0; pass < MaxPasses; pass++)
+            {
+                var perBroker = await Task.WhenAll(brokers.Select(b => ListOnBrokerAsync(b, listGroupsVersion, clock, overall.Token, cancellationToken)));
+                var added = 0;
+                foreach (var listing in perBroker.SelectMany(l => l))
+                {
+                    if (found.TryAdd(listing.Group, listing))
+                    {
+                        added++;
+                    }
+                }
+                if (pass > 0 && added == 0)
+                {
+                    break;
+                }
+            }
+            return found.Values.ToList();
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -63,7 +102,7 @@ internal sealed class WireGroupLister(string bootstrapServers, TimeSpan deadline
         }
     }
 
-    private static async Task<IReadOnlyList<WireBroker>> ReadBrokersAsync(WireConnection connection, short version, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<WireBroker>> ReadBrokersAsync(WireConnection connection, short version, CancellationToken cancellationToken)
     {
         var reader = await connection.SendAsync(MetadataKey, version, flexible: true, w =>
         {
@@ -88,7 +127,8 @@ internal sealed class WireGroupLister(string bootstrapServers, TimeSpan deadline
             reader.SkipTaggedFields();
             brokers.Add(new WireBroker(id, host, port));
         }
-        // The rest (cluster id, controller, topics) is not needed here.
+        ClusterId = reader.CompactNullableString();
+        // The rest (controller, topics) is not needed here.
         return brokers;
     }
 
