@@ -56,6 +56,15 @@ else
   failed=$((failed + 1))
 fi
 
+step "release binary (linux-x64 single file): -version and a backup against its own sandbox"
+if scripts/release-smoke.sh > "$log_dir/release.log" 2>&1; then
+  passed=$((passed + 1))
+  tail -n 2 "$log_dir/release.log"
+else
+  tail -n 30 "$log_dir/release.log"
+  failed=$((failed + 1))
+fi
+
 export KMAP_CONFORMANCE_RESULTS="$log_dir/conformance.tsv"
 : > "$KMAP_CONFORMANCE_RESULTS"
 

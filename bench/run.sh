@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Runs kmap's benchmarks against sandboxes with injected latency: bench/run.sh [all|backup|sandbox] [--quick]
+# Runs kmap's benchmarks against sandboxes with injected latency: bench/run.sh [all|backup|sweep|sandbox|startup] [--quick]
 # Builds kmap (the ./kmap launcher's build) and the bench, installs the baseline clients if missing.
+#   startup builds dist/linux-x64/kmap (./build.sh release linux-x64) and the framework-dependent kmap first.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/install-test-deps.sh" >&2
 "$root/kmap" -version >/dev/null
 dotnet build "$root/bench/Kmap.Bench/Kmap.Bench.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2
+if [ "${1:-}" = "startup" ]; then
+  "$root/build.sh" release linux-x64 >&2
+  dotnet build "$root/src/Kmap.Cli/Kmap.Cli.csproj" -c Release -nologo -v q -clp:ErrorsOnly >&2
+  exec dotnet "$root/bench/Kmap.Bench/bin/Release/net10.0/Kmap.Bench.dll" startup "$root"
+fi
 exec dotnet "$root/bench/Kmap.Bench/bin/Release/net10.0/Kmap.Bench.dll" "$@"

@@ -10,6 +10,8 @@ command -v jq >/dev/null 2>&1 || missing+=(jq)
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# The HTML report's browser test drives Debian's Chromium through Playwright (never `playwright install`).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || missing+=(python3-kafka)
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -10,11 +10,12 @@ return which switch
     "sweep" => await SweepBenchmark.RunAsync(),
     "probe" => await BackupProbe.RunAsync(args.Skip(1).ToList()),
     "all" => Math.Max(await BackupBenchmark.RunAsync(rest), await SandboxBenchmark.RunAsync()),
+    "startup" => await StartupBenchmark.RunAsync(args.Length > 1 ? args[1] : Directory.GetCurrentDirectory()),
     _ => Usage(which),
 };
 
 static int Usage(string which)
 {
-    Console.Error.WriteLine($"unknown benchmark '{which}'; known: all, backup, sweep, sandbox, probe");
+    Console.Error.WriteLine($"unknown benchmark '{which}'; known: all, backup, sweep, sandbox, startup, probe");
     return 2;
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Kmap.Cli.Commands;
 using Kmap.Cli.Compat;
 
@@ -13,18 +14,24 @@ public static class KmapApp
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(context);
-        if (args is ["--version"] or ["-v"])
+        // First and alone: `kmap -version` must not pay for building the command tree.
+        if (args is ["--version"] or ["-v"] or ["-version"])
         {
             await context.Out.WriteLineAsync($"kmap {Version}");
             return ExitCodes.Success;
         }
-        // The Go tool had no sub-commands: a first word that is a flag means its one-shot mode.
-        if (args.Length > 0 && args[0].StartsWith('-') && args[0] is not ("--help" or "-h" or "-?" or "--version"))
+        // The Go tool had no sub-commands: a first word that is a flag means its one-shot mode
+        // (a leading --context NAME may come before a command: `kmap --context prod consumer-groups --list`).
+        var first = args is [GlobalOptions.ContextName, _, ..] ? 2 : args is [var a, ..] && a.StartsWith(GlobalOptions.ContextName + "=", StringComparison.Ordinal) ? 1 : 0;
+        if (args.Length > first && args[first].StartsWith('-') && args[first] is not ("--help" or "-h" or "-?" or "--version"))
         {
             return await CompatMode.RunAsync(args, context, cancellationToken);
         }
 
-        var root = new RootCommand("""
+        var selection = new GlobalOptions.ContextSelection(context.Environment);
+        context = context with { Environment = selection.Read };
+        // A plain command named kmap, not RootCommand: usage lines and docs/cli.md must say "kmap" whatever runs the parser.
+        var root = new Command("kmap", """
             kmap — map Kafka clusters, back up and restore consumer-group offsets.
 
             The Go tool's one-shot mode is kept (run `kmap -help` for its flags):
@@ -34,13 +41,31 @@ public static class KmapApp
               DRY_RUN=1 BOOTSTRAP_SERVERS=target:9092 ./restore-offsets.sh
               BOOTSTRAP_SERVERS=target:9092 ./restore-offsets.sh
 
+            With a context (`kmap config add`), brokers and credentials are typed once:
+              kmap config add prod --brokers kafka-1:9093 --security-protocol SASL_SSL \
+                --sasl-mechanism SCRAM-SHA-512 --sasl-username kmap --password-env PROD_KAFKA_PASSWORD --use
+              kmap --context prod -save-offsets consumer-offsets.json -restore-offsets-script restore-offsets.sh
+              kmap consumer-groups --context prod --list
+
             Exit status: 0 success, 1 failure, 2 usage error, 3 partial success.
             """)
         {
+            new HelpOption(),
             SandboxCommand.Create(),
             DemoCommand.Create(context),
             ConsumerGroupsCommand.Create(context),
+            ReportCommand.Create(context),
+            TopicSizesCommand.Create(context),
+            TopicsCommand.Create(context),
+            RecreateTopicsCommand.Create(context),
+            CompareCommand.Create(context),
         };
+        root.Subcommands.Add(ConfigCommand.Create(context));
+        root.Subcommands.Add(CompletionCommand.Create(root, context));
+        root.Subcommands.Add(DocsCommand.Create(root, context));
+        var contextOption = GlobalOptions.CreateContextOption();
+        root.Options.Add(contextOption);
+        GlobalOptions.AddHelpEpilogue(root);
         // Group names may start with '@': never read them as response files.
         var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (result.Errors.Count > 0)
@@ -52,6 +77,7 @@ public static class KmapApp
             await context.Error.WriteLineAsync("Run 'kmap --help' for usage.");
             return ExitCodes.Usage;
         }
+        selection.Name = result.GetValue(contextOption);
         try
         {
             return await result.InvokeAsync(

@@ -85,6 +85,11 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
 
     public void Dispose() => admin.Dispose();
 
+    /// <summary>The underlying client, for the cluster map's reader in this project.</summary>
+    internal IAdminClient Client => admin;
+
+    internal TimeSpan Timeout => timeout;
+
     public async Task<string?> GetClusterIdAsync(CancellationToken cancellationToken)
     {
         if (groupLister is not null)

@@ -1,7 +1,5 @@
-using System.Text;
 using System.Text.Json;
 using Kmap.Conformance.Tests.Support;
-using Kmap.Sandbox;
 
 namespace Kmap.Conformance.Tests;
 
@@ -10,220 +8,39 @@ namespace Kmap.Conformance.Tests;
 /// It authenticates with SaslHandshake v0 and raw SASL tokens. It has no "alter group offsets" admin call:
 /// "admin commit without joining" is a consumer's OffsetCommit for a group it never joined.
 /// </summary>
-public class KafkaPythonTests
+public class KafkaPythonTests : ScriptClientTests
 {
-    private const string Client = "kafka-python";
+    protected override string Client => "kafka-python";
+    protected override string Prefix => "py";
+    protected override (string Interpreter, string Script, string PasswordVariable) ScriptCommand =>
+        (Clients.SystemPython, Path.Combine(Clients.SourceDirectory, "python", "kp.py"), "KP_PASSWORD");
 
-    [Fact]
-    public Task Metadata_of_a_three_broker_cluster() => ConformanceMatrix.RunAsync(Client, Scenario.Metadata, async () =>
-    {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
-        using var result = await RunAsync("metadata", sandbox.BootstrapServers);
-        var brokers = result.RootElement.GetProperty("brokers").EnumerateArray().Select(b => (b.GetProperty("node_id").GetInt32(), b.GetProperty("port").GetInt32()));
-        Assert.Equal(sandbox.State.Brokers.Select(b => (b.Id, b.Port)), brokers);
-        Assert.Equal(sandbox.State.ClusterId, result.RootElement.GetProperty("cluster_id").GetString());
-    });
+    protected override string NoErrorText => "NoError";
 
-    [Fact]
-    public Task Create_topic() => ConformanceMatrix.RunAsync(Client, Scenario.CreateTopic, async () =>
-    {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
-        using var result = await RunAsync("create-topic", sandbox.BootstrapServers, ["--topic", "py-orders", "--partitions", "4"]);
-        Assert.Equal([0, 1, 2, 3], result.RootElement.GetProperty("partitions").EnumerateArray().Select(p => p.GetInt32()));
-        Assert.Equal("TopicAlreadyExistsError", result.RootElement.GetProperty("create_again").GetString());
-    });
+    protected override void AssertCreatedOnceOnly(JsonElement root) =>
+        Assert.Equal("TopicAlreadyExistsError", root.GetProperty("create_again").GetString());
 
-    [Fact]
-    public Task Produce_and_consume_keys_headers_timestamps_byte_for_byte() => ConformanceMatrix.RunAsync(Client, Scenario.ProduceConsume, async () =>
-    {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
-        await SampleRecords.CreateTopicAsync(sandbox.BootstrapServers, "py-bytes", 2);
-        var samples = SampleRecords.Create(partitions: 2);
-        using (var produced = await RunAsync("produce", sandbox.BootstrapServers, ["--topic", "py-bytes"], Encoding.UTF8.GetBytes(SampleRecords.ToJson(samples))))
-        {
-            Assert.Equal(samples.Count, produced.RootElement.GetProperty("produced").GetArrayLength());
-        }
-        SampleRecords.AssertStored(sandbox.BootstrapServers, "py-bytes", samples);
-        using var consumed = await RunAsync("consume", sandbox.BootstrapServers, ["--topic", "py-bytes", "--count", samples.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        SampleRecords.AssertSame(samples, consumed.RootElement.GetProperty("records"));
-    });
-
-    [Fact]
-    public Task Group_consume_with_subscribe_rebalance_and_commit() => ConformanceMatrix.RunAsync(Client, Scenario.GroupConsume, async () =>
-    {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
-        await SampleRecords.CreateTopicAsync(sandbox.BootstrapServers, "py-work", 4);
-        await SampleRecords.ProduceAsync(sandbox.BootstrapServers, "py-work", 4, 10);
-        using var result = await RunAsync("group-consume", sandbox.BootstrapServers, ["--topic", "py-work", "--group", "py-workers", "--partitions", "4", "--count", "40"]);
-        var root = result.RootElement;
-        Assert.Equal([0, 1, 2, 3], root.GetProperty("alone").EnumerateArray().Select(p => p.GetInt32()));
-        var first = root.GetProperty("first").EnumerateArray().Select(p => p.GetInt32()).ToList();
-        var second = root.GetProperty("second").EnumerateArray().Select(p => p.GetInt32()).ToList();
-        Assert.Equal([0, 1, 2, 3], first.Concat(second).Order());
-        Assert.Equal(40, root.GetProperty("records").GetArrayLength());
+    protected override void AssertOwnCommitView(JsonElement root) =>
         Assert.All(root.GetProperty("committed").EnumerateObject(), c => Assert.Equal(10, c.Value.GetInt64()));
-        Assert.Equal(Enumerable.Range(0, 4).Select(p => ("py-work", p, 10L)), await SampleRecords.CommittedAsync(sandbox.BootstrapServers, "py-workers"));
-    });
 
-    [Fact]
-    public Task Restarted_consumer_resumes_at_committed_offset() => ConformanceMatrix.RunAsync(Client, Scenario.ResumeAtCommitted, async () =>
-    {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
-        await SampleRecords.CreateTopicAsync(sandbox.BootstrapServers, "py-resume", 1);
-        await SampleRecords.ProduceAsync(sandbox.BootstrapServers, "py-resume", 1, 10);
-        string[] args = ["--topic", "py-resume", "--group", "py-resumers"];
-        using (var first = await RunAsync("consume-commit", sandbox.BootstrapServers, [.. args, "--count", "4"]))
-        {
-            Assert.Equal([0L, 1, 2, 3], first.RootElement.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("offset").GetInt64()));
-        }
-        using var second = await RunAsync("consume-commit", sandbox.BootstrapServers, [.. args, "--count", "1"]);
-        var record = Assert.Single(second.RootElement.GetProperty("records").EnumerateArray());
-        Assert.Equal(4, record.GetProperty("offset").GetInt64());
-        Assert.Equal(SampleRecords.Hex(Encoding.UTF8.GetBytes("value-0-4")), record.GetProperty("value").GetString());
-    });
+    protected override string[] UntrustedCertificateErrors => ["SSLCertVerificationError"];
 
-    [Fact]
-    public Task List_and_describe_groups() => ConformanceMatrix.RunAsync(Client, Scenario.ListDescribeGroups, async () =>
-    {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
-        await SampleRecords.CreateTopicAsync(sandbox.BootstrapServers, "py-listed", 3);
-        using var result = await RunAsync("groups", sandbox.BootstrapServers, ["--topic", "py-listed", "--group", "py-described"]);
-        var listed = result.RootElement.GetProperty("listed").EnumerateArray().Select(g => (g[0].GetString(), g[1].GetString()));
-        Assert.Contains(("py-described", "consumer"), listed);
-        var described = Assert.Single(result.RootElement.GetProperty("described").EnumerateArray());
-        Assert.Equal("Stable", described.GetProperty("state").GetString());
-        Assert.Equal("consumer", described.GetProperty("protocol_type").GetString());
-        var member = Assert.Single(described.GetProperty("members").EnumerateArray());
-        Assert.Equal(["py-listed:0", "py-listed:1", "py-listed:2"], member.GetProperty("assignment").EnumerateArray().Select(a => a.GetString()));
-    });
-
-    [Fact]
-    public Task Fetch_committed_offsets() => ConformanceMatrix.RunAsync(Client, Scenario.FetchCommittedOffsets, async () =>
-    {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
-        await SampleRecords.CreateTopicAsync(sandbox.BootstrapServers, "py-fetched", 3);
-        await SampleRecords.ProduceAsync(sandbox.BootstrapServers, "py-fetched", 3, 5);
-        await SampleRecords.CommitAsync(sandbox.BootstrapServers, "py-fetchers", "py-fetched", (0, 1), (1, 5), (2, 3));
-        using var result = await RunAsync("fetch-offsets", sandbox.BootstrapServers, ["--group", "py-fetchers"]);
-        Assert.Equal(["py-fetched/0/1", "py-fetched/1/5", "py-fetched/2/3"],
-            result.RootElement.GetProperty("offsets").EnumerateArray().Select(o => $"{o[0].GetString()}/{o[1].GetInt32()}/{o[2].GetInt64()}"));
-    });
-
-    [Fact]
-    public Task Admin_commit_without_joining() => ConformanceMatrix.RunAsync(Client, Scenario.AdminCommit, async () =>
-    {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
-        await SampleRecords.CreateTopicAsync(sandbox.BootstrapServers, "py-restored", 2);
-        await SampleRecords.ProduceAsync(sandbox.BootstrapServers, "py-restored", 2, 8);
-        using var result = await RunAsync("commit", sandbox.BootstrapServers, ["--topic", "py-restored", "--group", "py-restored-group", "--offsets", "0:3,1:7"]);
-        Assert.Equal([("py-restored", 0, 3L), ("py-restored", 1, 7L)], await SampleRecords.CommittedAsync(sandbox.BootstrapServers, "py-restored-group"));
-    });
-
-    [Fact]
-    public Task Delete_group() => ConformanceMatrix.RunAsync(Client, Scenario.DeleteGroup, async () =>
-    {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
-        await SampleRecords.CreateTopicAsync(sandbox.BootstrapServers, "py-doomed", 1);
-        await SampleRecords.CommitAsync(sandbox.BootstrapServers, "py-doomed-group", "py-doomed", (0, 0));
-        Assert.Contains("py-doomed-group", await SampleRecords.ListGroupsAsync(sandbox.BootstrapServers));
-        using var result = await RunAsync("delete-group", sandbox.BootstrapServers, ["--group", "py-doomed-group"]);
-        var (group, error) = Assert.Single(result.RootElement.GetProperty("results").EnumerateArray().Select(r => (r[0].GetString(), r[1].GetString())));
-        Assert.Equal(("py-doomed-group", "NoError"), (group, error));
-        Assert.DoesNotContain("py-doomed-group", await SampleRecords.ListGroupsAsync(sandbox.BootstrapServers));
-    });
-
-    [Fact]
-    public Task Sasl_plain_right_and_wrong_password() => ConformanceMatrix.RunAsync(Client, Scenario.SaslPlain, () => SaslAsync("PLAIN"));
-
-    [Fact]
-    public Task Sasl_scram_sha_512_right_and_wrong_password() => ConformanceMatrix.RunAsync(Client, Scenario.SaslScram512, () => SaslAsync("SCRAM-SHA-512"));
-
-    [Fact]
-    public Task Tls_with_the_test_ca() => ConformanceMatrix.RunAsync(Client, Scenario.Tls, async () =>
-    {
-        using var certificates = TestCertificates.Create();
-        await using var sandbox = await SecureSandbox.StartTlsAsync(certificates, requireClientCertificate: false, brokers: 3);
-        using (var ok = await RunAsync("metadata", sandbox.BootstrapServers, ["--security-protocol", "SSL", "--ca", certificates.CaFile]))
-        {
-            Assert.Equal(3, ok.RootElement.GetProperty("brokers").GetArrayLength());
-        }
-        var refused = await RunRawAsync("metadata", sandbox.BootstrapServers, ["--security-protocol", "SSL", "--ca", certificates.OtherCaFile]);
-        AssertFailedFast(refused, "SSLCertVerificationError");
+    protected override void AssertUntrustedCertificate(ExternalProcess.Result refused) =>
         Assert.Contains("CERTIFICATE_VERIFY_FAILED", refused.StandardError, StringComparison.Ordinal);
-    });
 
-    [Fact]
-    public Task Mutual_tls_rejects_a_client_without_certificate() => ConformanceMatrix.RunAsync(Client, Scenario.MutualTls, async () =>
-    {
-        using var certificates = TestCertificates.Create();
-        await using var sandbox = await SecureSandbox.StartTlsAsync(certificates, requireClientCertificate: true);
-        using (var ok = await RunAsync("metadata", sandbox.BootstrapServers,
-            ["--security-protocol", "SSL", "--ca", certificates.CaFile, "--cert", certificates.ClientCertificateFile, "--key", certificates.ClientKeyFile]))
-        {
-            Assert.Single(ok.RootElement.GetProperty("brokers").EnumerateArray());
-        }
-        // The broker ends the handshake when no certificate comes; Python reports it as an EOF in the TLS layer.
-        // Under TLS 1.3 the client may finish its side of the handshake before the broker refuses it: then
-        // kafka-python's version probe is what breaks, and it says UnrecognizedBrokerVersion.
-        var refused = await RunRawAsync("metadata", sandbox.BootstrapServers, ["--security-protocol", "SSL", "--ca", certificates.CaFile]);
-        AssertFailedFast(refused, "SSLEOFError", "SSLError", "NoBrokersAvailable", "UnrecognizedBrokerVersion");
-    });
+    // The broker ends the handshake when no certificate comes; Python reports it as an EOF in the TLS layer.
+    // Under TLS 1.3 the client may finish its side of the handshake before the broker refuses it: then
+    // kafka-python's version probe is what breaks, and it says UnrecognizedBrokerVersion.
+    protected override string[] MissingCertificateErrors => ["SSLEOFError", "SSLError", "NoBrokersAvailable", "UnrecognizedBrokerVersion"];
 
-    /// <summary>Not a matrix row: SASL inside TLS (SASL_SSL), right and wrong password.</summary>
-    [Theory]
-    [InlineData("PLAIN")]
-    [InlineData("SCRAM-SHA-256")]
-    public async Task Sasl_ssl_combines_both(string mechanism)
+    /// <summary>
+    /// Kafka closes the connection without a word on a failed raw-token authentication (handshake v0);
+    /// kafka-python logs the reset while authenticating and gives up on the bootstrap servers.
+    /// </summary>
+    protected override void AssertWrongPassword(string mechanism, ExternalProcess.Result refused)
     {
-        using var certificates = TestCertificates.Create();
-        await using var sandbox = await SecureSandbox.StartSaslSslAsync(certificates, mechanism);
-        string[] saslSsl = ["--security-protocol", "SASL_SSL", "--ca", certificates.CaFile, "--sasl-mechanism", mechanism, "--user", SecureSandbox.User];
-        using (var ok = await RunAsync("metadata", sandbox.BootstrapServers, saslSsl, password: SecureSandbox.Password))
-        {
-            Assert.Single(ok.RootElement.GetProperty("brokers").EnumerateArray());
-        }
-        var refused = await RunRawAsync("metadata", sandbox.BootstrapServers, saslSsl, password: SecureSandbox.WrongPassword);
-        Assert.False(refused.TimedOut, refused.ToString());
-        Assert.True(refused.ExitCode == 1, refused.ToString());
-    }
-
-    private static async Task SaslAsync(string mechanism)
-    {
-        await using var sandbox = await SecureSandbox.StartSaslAsync(mechanism, brokers: 3);
-        string[] sasl = ["--security-protocol", "SASL_PLAINTEXT", "--sasl-mechanism", mechanism, "--user", SecureSandbox.User];
-        using (var ok = await RunAsync("metadata", sandbox.BootstrapServers, sasl, password: SecureSandbox.Password))
-        {
-            Assert.Equal(3, ok.RootElement.GetProperty("brokers").GetArrayLength());
-        }
-        // Kafka closes the connection without a word on a failed raw-token authentication (handshake v0);
-        // kafka-python logs the reset while authenticating and gives up on the bootstrap servers.
-        var refused = await RunRawAsync("metadata", sandbox.BootstrapServers, sasl, password: SecureSandbox.WrongPassword);
         AssertFailedFast(refused, "NoBrokersAvailable");
         Assert.Contains("<authenticating>", refused.StandardError, StringComparison.Ordinal);
         Assert.Contains("Connection reset during recv", refused.StandardError, StringComparison.Ordinal);
-        Assert.DoesNotContain(SecureSandbox.WrongPassword, refused.StandardError, StringComparison.Ordinal);
-    }
-
-    private static void AssertFailedFast(ExternalProcess.Result result, params string[] errors)
-    {
-        Assert.False(result.TimedOut, result.ToString());
-        Assert.True(result.ExitCode == 1, result.ToString());
-        using var json = JsonDocument.Parse(result.StandardOutput);
-        Assert.True(errors.Contains(json.RootElement.GetProperty("error").GetString()), $"expected one of {string.Join(", ", errors)}; {result}");
-        Assert.True(json.RootElement.GetProperty("seconds").GetDouble() < Scenario.WrongPasswordBound.TotalSeconds, result.ToString());
-    }
-
-    private static async Task<JsonDocument> RunAsync(string command, string bootstrap, string[]? arguments = null, byte[]? input = null, string? password = null)
-    {
-        var result = await RunRawAsync(command, bootstrap, arguments, input, password);
-        Assert.True(result.ExitCode == 0, result.ToString());
-        return JsonDocument.Parse(result.StandardOutput);
-    }
-
-    private static Task<ExternalProcess.Result> RunRawAsync(string command, string bootstrap, string[]? arguments = null, byte[]? input = null, string? password = null)
-    {
-        var script = Path.Combine(Clients.SourceDirectory, "python", "kp.py");
-        var environment = password is null ? null : new Dictionary<string, string> { ["KP_PASSWORD"] = password };
-        return ExternalProcess.RunAsync(Clients.SystemPython, [script, command, "--bootstrap", bootstrap, .. arguments ?? []], Clients.Timeout, input, environment);
     }
 }

@@ -21,8 +21,10 @@ public static class ConsumerGroupsCommand
             Unlike Kafka's tool, a refused reset (active group) exits non-zero.
 
             Examples:
+              kmap consumer-groups --context prod --list                     (brokers and credentials from `kmap config`)
               kmap consumer-groups --bootstrap-server target:9092 --list
               kmap consumer-groups --bootstrap-server target:9092 --describe --group my-consumer-group
+              kmap consumer-groups --describe --all-groups --format json | jq '.[] | select(.lag > 1000)'
               kmap consumer-groups --bootstrap-server target:9092 --group my-consumer-group \
                 --reset-offsets --from-file offsets.csv --execute
               kmap consumer-groups --bootstrap-server target:9092 --group g --reset-offsets \
@@ -50,6 +52,11 @@ public static class ConsumerGroupsCommand
         var bootstrap = parse.GetValue(o.BootstrapServer);
         if (string.IsNullOrWhiteSpace(bootstrap))
         {
+            bootstrap = null;
+        }
+        // Kafka's tool insists on --bootstrap-server; kmap also takes it from --context, KMAP_BROKERS or the current context.
+        if (bootstrap is null && !HasClusterOutsideFlags(context))
+        {
             return await UsageAsync(context, "Missing required argument \"[bootstrap-server]\"");
         }
         var request = new ConsumerGroupsRequest
@@ -64,6 +71,7 @@ public static class ConsumerGroupsCommand
             Verbose = parse.GetValue(o.Verbose),
             Execute = parse.GetValue(o.Execute),
             Export = parse.GetValue(o.Export),
+            Json = parse.GetValue(o.Format) == Config.OutputFormat.Json,
         };
         var action = actions[0];
         if (action != o.List && action != o.ResetOffsets && request.Groups.Count == 0 && !request.AllGroups)
@@ -193,6 +201,22 @@ public static class ConsumerGroupsCommand
             chosen.Add(new ResetStrategy.ByDuration(ResetTimeParser.ParseDuration(duration)));
         }
         return chosen.Count == 1 ? chosen[0] : null;
+    }
+
+    private static bool HasClusterOutsideFlags(CliContext context)
+    {
+        if (context.Environment(KmapConfigFile.ContextVariable) is { Length: > 0 } || context.Environment(KmapConfigFile.BrokersVariable) is { Length: > 0 })
+        {
+            return true;
+        }
+        try
+        {
+            return KmapConfigFile.Load(KmapConfigFile.PathFrom(context.Environment), File.ReadAllText).CurrentContext is not null;
+        }
+        catch (FormatException)
+        {
+            return true; // let the connection settings report the broken file
+        }
     }
 
     private static async Task<int> UsageAsync(CliContext context, string message)

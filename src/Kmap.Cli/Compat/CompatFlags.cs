@@ -15,6 +15,14 @@ internal static class CompatFlags
     public const string TlsKey = "tls-key";
     public const string TlsSkipVerify = "tls-skip-verify";
     public const string CommandConfig = "command-config";
+    public const string Output = "output";
+    public const string Html = "html";
+    public const string Dot = "dot";
+    public const string RecreateScript = "recreate-script";
+    public const string TopicSizes = "topic-sizes";
+    public const string TopicSizesOutput = "topic-sizes-output";
+    public const string TopicList = "topic-list";
+    public const string Context = "context";
     public const string AllowPartial = "allow-partial";
     public const string Timeout = "timeout";
     public const string Version = "version";
@@ -34,16 +42,17 @@ internal static class CompatFlags
         new(TlsKey, false, "PEM client private key (mTLS)", "FILE") { Aliases = ["tls-client-key"] },
         new(TlsSkipVerify, true, "do not check the brokers' certificates (insecure; prints a warning)"),
         new(CommandConfig, false, "Java client.properties, as given to Kafka's tools; flags override it", "FILE"),
+        new(Context, false, "cluster context of the kmap config file (see `kmap config list`); flags override it", "NAME"),
         new(AllowPartial, true, "when some groups cannot be read, still write the others and exit 3 (default: write nothing, exit 1)"),
         new(Timeout, false, "give up on a broker after this many seconds of retries (default 30)", "SECONDS"),
         new(Version, true, "print the version and exit"),
         new(Help, true, "show this help") { Aliases = ["h"] },
-        new("output", false, "cluster JSON report", "FILE") { NotYetSupported = true },
-        new("html", false, "HTML report", "FILE") { NotYetSupported = true },
-        new("dot", false, "Graphviz report", "FILE") { NotYetSupported = true },
-        new("recreate-script", false, "topic recreation script", "FILE") { NotYetSupported = true },
-        new("topic-sizes", true, "topic sizes") { NotYetSupported = true },
-        new("topic-sizes-output", false, "topic sizes file", "FILE") { NotYetSupported = true },
-        new("topic-list", false, "topics to size", "a,b") { NotYetSupported = true },
+        new(Output, false, "write the cluster JSON (brokers, topics, configs, groups, offsets, lag) to FILE; `json` means kafka-cluster-info.json, `-` stdout", "FILE"),
+        new(Html, false, "write the self-contained HTML report to FILE", "FILE"),
+        new(Dot, false, "write a Graphviz graph of brokers, topics and groups to FILE (render with `dot -Tsvg`)", "FILE"),
+        new(RecreateScript, false, "write a bash script that recreates the topics (partitions, replication, configs) elsewhere", "FILE"),
+        new(TopicSizes, true, "print topic sizes from DescribeLogDirs, largest first"),
+        new(TopicSizesOutput, false, "write topic sizes as JSON to FILE", "FILE"),
+        new(TopicList, false, "only size these topics", "a,b"),
     ];
 }

@@ -1,3 +1,4 @@
+using Kmap.Cli.Commands.ClusterMap;
 using Kmap.Core.Backup;
 using Kmap.Core.Cluster;
 using Kmap.Core.Config;
@@ -32,14 +33,12 @@ internal static class CompatMode
         var unsupported = CompatFlags.All.Where(f => f.NotYetSupported && parsed.IsSet(f.Name)).Select(f => "-" + f.Name).ToList();
         if (unsupported.Count > 0)
         {
-            return await UsageErrorAsync(context, $"{string.Join(", ", unsupported)}: not yet supported by this version of kmap (only -save-offsets and -restore-offsets-script are)");
+            return await UsageErrorAsync(context, $"{string.Join(", ", unsupported)}: not yet supported by this version of kmap");
         }
         var jsonPath = parsed.Get(CompatFlags.SaveOffsets);
         var scriptPath = parsed.Get(CompatFlags.RestoreOffsetsScript);
-        if (jsonPath is null && scriptPath is null)
-        {
-            return await UsageErrorAsync(context, "nothing to do: the default cluster JSON/HTML report is not yet supported; give -save-offsets FILE and/or -restore-offsets-script FILE");
-        }
+        // With no output flag at all, the Go tool wrote the cluster JSON and HTML report under their default names.
+        var mapRequest = MapRequest(parsed) ?? (jsonPath is null && scriptPath is null ? ClusterMapRequest.Defaults : null);
 
         ConnectionSettings settings;
         try
@@ -72,6 +71,11 @@ internal static class CompatMode
             return ExitCodes.Failure;
         }
         using var client = admin;
+        var mapExit = mapRequest is null ? ExitCodes.Success : await ClusterMapRun.RunAsync(admin, settings, mapRequest, context, cancellationToken);
+        if (jsonPath is null && scriptPath is null)
+        {
+            return mapExit;
+        }
         var service = new OffsetBackupService(admin, context.Time);
         BackupResult result;
         try
@@ -99,7 +103,27 @@ internal static class CompatMode
             return ExitCodes.Failure;
         }
         await BackupReport.WriteAsync(context.Error, result, jsonPath, scriptPath);
-        return result.IsComplete ? ExitCodes.Success : ExitCodes.Partial;
+        return result.IsComplete && mapExit == ExitCodes.Success ? ExitCodes.Success
+            : mapExit == ExitCodes.Failure ? ExitCodes.Failure : ExitCodes.Partial;
+    }
+
+    /// <summary>The cluster-map outputs asked for, or null when none was.</summary>
+    private static ClusterMapRequest? MapRequest(CompatParseResult parsed)
+    {
+        var request = new ClusterMapRequest
+        {
+            JsonPath = ClusterMapRequest.JsonOutput(parsed.Get(CompatFlags.Output)),
+            HtmlPath = parsed.Get(CompatFlags.Html),
+            DotPath = parsed.Get(CompatFlags.Dot),
+            RecreateScriptPath = parsed.Get(CompatFlags.RecreateScript),
+            TopicSizes = parsed.Flag(CompatFlags.TopicSizes),
+            TopicSizesPath = parsed.Get(CompatFlags.TopicSizesOutput),
+            TopicList = ClusterMapRequest.ParseTopicList(parsed.Get(CompatFlags.TopicList)),
+        };
+        var asked = request.JsonPath is not null || request.HtmlPath is not null || request.DotPath is not null
+            || request.RecreateScriptPath is not null || request.WantsSizes;
+        // -topic-list alone means "size these topics".
+        return asked ? request : request.TopicList is not null ? request with { TopicSizes = true } : null;
     }
 
     private static AuthFlags ReadAuthFlags(CompatParseResult parsed) => new()
@@ -114,6 +138,7 @@ internal static class CompatMode
         TlsKey = parsed.Get(CompatFlags.TlsKey),
         TlsSkipVerify = parsed.Flag(CompatFlags.TlsSkipVerify),
         CommandConfig = parsed.Get(CompatFlags.CommandConfig),
+        Context = parsed.Get(CompatFlags.Context),
     };
 
     private static async Task<int> UsageErrorAsync(CliContext context, string message)

@@ -10,10 +10,12 @@ internal static class CompatUsage
         var text = new StringBuilder();
         text.Append("""
             Usage: kmap -brokers host:port [auth flags] -save-offsets FILE -restore-offsets-script FILE
+                   kmap -brokers host:port [auth flags] [-output FILE] [-html FILE] [-dot FILE] [-recreate-script FILE] [-topic-sizes]
                    kmap <command> [options]        (run `kmap --help` for the commands)
 
             One-shot mode of the Go tool: flags may be written -flag value, -flag=value or --flag value.
-            It writes exactly the files that are asked for and nothing else.
+            It writes exactly the files that are asked for and nothing else; with no output flag at all
+            it writes kafka-cluster-info.json and kafka-cluster-info.html, as the Go tool did.
 
             Flags:
 
@@ -24,12 +26,13 @@ internal static class CompatUsage
         }
         text.Append("""
 
-            Not yet supported in this version (refused with exit status 2, never ignored):
-              -output, -html, -dot, -recreate-script, -topic-sizes, -topic-sizes-output, -topic-list
-
             Examples:
               # Back up every group's committed offsets and write the restore script
               kmap -brokers localhost:9092 -save-offsets consumer-offsets.json -restore-offsets-script restore-offsets.sh
+
+              # Map the cluster: JSON, HTML report, Graphviz graph, topic recreation script, topic sizes
+              kmap -brokers localhost:9092 -output json -html report.html -dot cluster.dot -recreate-script recreate-topics.sh
+              kmap -brokers localhost:9092 -topic-sizes -topic-list orders,payments
 
               # SASL/SCRAM over TLS (the password from the environment, not the command line)
               KMAP_SASL_PASSWORD=secret kmap -brokers kafka:9092 -security-protocol SASL_SSL \

@@ -15,4 +15,7 @@ public sealed record AuthFlags
 
     /// <summary>A Java client.properties file (Kafka's --command-config); flags override what it says.</summary>
     public string? CommandConfig { get; init; }
+
+    /// <summary>The context named with --context; null falls back to KMAP_CONTEXT, then the config's current-context.</summary>
+    public string? Context { get; init; }
 }

@@ -75,25 +75,6 @@ public class QuickStartTests
         Assert.Contains("Failed groups:\n  busy\n", restore.Stdout, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("-output", "json")]
-    [InlineData("-html", "report.html")]
-    [InlineData("-recreate-script", "r.sh")]
-    [InlineData("-topic-sizes")]
-    public async Task Output_flags_of_a_later_release_are_refused_not_ignored(params string[] flag)
-    {
-        using var dir = new TempDirectory();
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var context = new CliContext(stdout, stderr, _ => null);
-
-        var exit = await KmapApp.RunAsync(["-brokers", "127.0.0.1:1", .. flag, "-save-offsets", dir.File("o.json")], context, TestContext.Current.CancellationToken);
-
-        Assert.Equal(ExitCodes.Usage, exit);
-        Assert.Contains("not yet supported", stderr.ToString(), StringComparison.Ordinal);
-        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
-    }
-
     [Fact]
     public async Task Version_and_help_in_the_go_spelling()
     {

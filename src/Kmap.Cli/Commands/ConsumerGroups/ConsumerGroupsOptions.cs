@@ -33,10 +33,12 @@ internal sealed class ConsumerGroupsOptions
     public Option<bool> DeleteOffsets { get; } = new("--delete-offsets") { Description = "delete a group's committed offsets for --topic" };
     public Option<int?> Timeout { get; } = new("--timeout") { Description = "request timeout in milliseconds (default 30000)" };
 
+    public Option<string> Format { get; } = Config.OutputFormat.Create();
+
     public IEnumerable<Option> All =>
     [
         BootstrapServer, CommandConfig, List, Describe, Group, AllGroups, State, Members, Offsets, Verbose,
         ResetOffsets, FromFile, ToEarliest, ToLatest, ToCurrent, ToOffset, ShiftBy, ToDateTime, ByDuration,
-        Topic, AllTopics, DryRun, Execute, Export, Delete, DeleteOffsets, Timeout,
+        Topic, AllTopics, DryRun, Execute, Export, Delete, DeleteOffsets, Timeout, Format,
     ];
 }

@@ -13,4 +13,7 @@ internal sealed record ConsumerGroupsRequest
     public bool Verbose { get; init; }
     public bool Execute { get; init; }
     public bool Export { get; init; }
+
+    /// <summary>--format json: tables as one JSON array on stdout, messages on stderr.</summary>
+    public bool Json { get; init; }
 }

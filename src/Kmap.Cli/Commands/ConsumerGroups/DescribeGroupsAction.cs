@@ -14,6 +14,9 @@ internal static class DescribeGroupsAction
             : request.Groups.ToList();
         var descriptions = (await reader.DescribeGroupsAsync(names, cancellationToken)).ToDictionary(d => d.Group, StringComparer.Ordinal);
         var exit = ExitCodes.Success;
+        var tables = new TableSink(context.Out, request.Json);
+        // With --format json only the JSON goes to stdout; the human lines go to stderr.
+        context = request.Json ? context with { Out = context.Error } : context;
         foreach (var name in names)
         {
             var description = descriptions.GetValueOrDefault(name) ?? new GroupDescription(name, GroupState.Dead, []);
@@ -25,29 +28,30 @@ internal static class DescribeGroupsAction
             }
             if (request.StateGiven)
             {
-                await WriteStateAsync(description, context);
+                await WriteStateAsync(description, context, tables);
             }
             else if (request.Members)
             {
-                await WriteMembersAsync(description, request.Verbose, context);
+                await WriteMembersAsync(description, request.Verbose, context, tables);
             }
-            else if (!await WriteOffsetsAsync(description, reader, context, cancellationToken))
+            else if (!await WriteOffsetsAsync(description, reader, context, tables, cancellationToken))
             {
                 exit = ExitCodes.Failure;
             }
         }
+        await tables.FlushAsync();
         return exit;
     }
 
-    private static async Task WriteStateAsync(GroupDescription d, CliContext context)
+    private static async Task WriteStateAsync(GroupDescription d, CliContext context, TableSink tables)
     {
         var coordinator = d.Coordinator is null ? "-" : $"{d.Coordinator} ({d.CoordinatorId})";
         await context.Out.WriteLineAsync();
-        await context.Out.WriteAsync(TextTable.Render(["GROUP", "COORDINATOR (ID)", "ASSIGNMENT-STRATEGY", "STATE", "#MEMBERS"],
-            [[d.Group, coordinator, string.IsNullOrEmpty(d.PartitionAssignor) ? "-" : d.PartitionAssignor, d.State, d.Members.Count.ToString(CultureInfo.InvariantCulture)]]));
+        await tables.WriteAsync(["GROUP", "COORDINATOR (ID)", "ASSIGNMENT-STRATEGY", "STATE", "#MEMBERS"],
+            [[d.Group, coordinator, string.IsNullOrEmpty(d.PartitionAssignor) ? "-" : d.PartitionAssignor, d.State, d.Members.Count.ToString(CultureInfo.InvariantCulture)]]);
     }
 
-    private static async Task WriteMembersAsync(GroupDescription d, bool verbose, CliContext context)
+    private static async Task WriteMembersAsync(GroupDescription d, bool verbose, CliContext context, TableSink tables)
     {
         await context.Out.WriteLineAsync();
         if (d.Members.Count == 0)
@@ -69,10 +73,10 @@ internal static class DescribeGroupsAction
             }
             return (IReadOnlyList<string>)row;
         }).ToList();
-        await context.Out.WriteAsync(TextTable.Render(headers, rows));
+        await tables.WriteAsync(headers, rows);
     }
 
-    private static async Task<bool> WriteOffsetsAsync(GroupDescription d, IClusterReader reader, CliContext context, CancellationToken cancellationToken)
+    private static async Task<bool> WriteOffsetsAsync(GroupDescription d, IClusterReader reader, CliContext context, TableSink tables, CancellationToken cancellationToken)
     {
         var committed = (await reader.ListCommittedOffsetsAsync(d.Group, cancellationToken)).ToDictionary(c => c.TopicPartition, c => c.Offset);
         var owners = new Dictionary<TopicPartition, GroupMember>();
@@ -108,8 +112,7 @@ internal static class DescribeGroupsAction
                 owner?.MemberId ?? "-", owner?.Host ?? "-", owner?.ClientId ?? "-",
             ];
         }).ToList();
-        await context.Out.WriteAsync(TextTable.Render(
-            ["GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "HOST", "CLIENT-ID"], rows));
+        await tables.WriteAsync(["GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "HOST", "CLIENT-ID"], rows);
         return true;
     }
 

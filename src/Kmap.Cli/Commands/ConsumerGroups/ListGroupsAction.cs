@@ -8,6 +8,13 @@ internal static class ListGroupsAction
     public static async Task<int> RunAsync(ConsumerGroupsRequest request, IClusterReader reader, CliContext context, CancellationToken cancellationToken)
     {
         var groups = (await reader.ListGroupsAsync(cancellationToken)).OrderBy(g => g.Group, StringComparer.Ordinal).ToList();
+        var tables = new TableSink(context.Out, request.Json);
+        if (!request.StateGiven && tables.Json)
+        {
+            await tables.WriteAsync(["GROUP"], groups.Select(g => (IReadOnlyList<string>)[g.Group]).ToList());
+            await tables.FlushAsync();
+            return ExitCodes.Success;
+        }
         if (!request.StateGiven)
         {
             foreach (var group in groups)
@@ -23,7 +30,8 @@ internal static class ListGroupsAction
             .Where(g => wanted.Count == 0 || wanted.Contains(g.State))
             .Select(g => (IReadOnlyList<string>)[g.Group, g.State])
             .ToList();
-        await context.Out.WriteAsync(TextTable.Render(["GROUP", "STATE"], rows));
+        await tables.WriteAsync(["GROUP", "STATE"], rows);
+        await tables.FlushAsync();
         return ExitCodes.Success;
     }
 }

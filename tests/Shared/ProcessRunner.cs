@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Kmap.Core.Tests.Support;
+namespace Kmap.Tests.Shared;
 
 /// <summary>Runs an external program (bash, jq, shellcheck) with a deadline and returns what it printed.</summary>
 public static class ProcessRunner

@@ -1,4 +1,4 @@
-namespace Kmap.Cli.Tests.Support;
+namespace Kmap.Tests.Shared;
 
 /// <summary>A fresh directory removed at the end of the test.</summary>
 public sealed class TempDirectory : IDisposable

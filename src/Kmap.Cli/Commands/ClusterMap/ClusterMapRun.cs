@@ -1,0 +1,108 @@
+using Kmap.Core.Cluster;
+using Kmap.Core.ClusterMap;
+using Kmap.Core.Config;
+using Kmap.Kafka;
+using Kmap.Kafka.DescribeLogDirs;
+using Map = Kmap.Core.ClusterMap.ClusterMap;
+
+namespace Kmap.Cli.Commands.ClusterMap;
+
+/// <summary>Reads a cluster once and writes every requested view of it (shared by the compat mode and `kmap report`).</summary>
+internal static class ClusterMapRun
+{
+    public static async Task<int> RunAsync(KafkaAdmin admin, ConnectionSettings settings, ClusterMapRequest request, CliContext context, CancellationToken cancellationToken)
+    {
+        if (context.ShowProgress)
+        {
+            await context.Error.WriteLineAsync($"kmap: mapping {settings.BootstrapServers}...");
+        }
+        Map map;
+        try
+        {
+            map = await new ClusterMapReader(admin, context.Time).ReadAsync(settings.BootstrapServers, cancellationToken);
+        }
+        catch (ClusterException e)
+        {
+            await context.Error.WriteLineAsync($"kmap: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        var exit = ExitCodes.Success;
+        if (request.WantsSizes)
+        {
+            try
+            {
+                var sizes = await new TopicSizeReader(admin, settings).ReadAsync(request.TopicList, cancellationToken);
+                map = WithSizes(map, sizes);
+                var messages = map.Topics.ToDictionary(t => t.Name, t => t.MessageCount, StringComparer.Ordinal);
+                if (request.TopicSizes)
+                {
+                    await context.Out.WriteAsync(TopicSizeReport.Table(sizes, messages));
+                    await context.Error.WriteLineAsync($"kmap: {MessageCounts.Caveat}");
+                }
+                if (request.TopicSizesPath is not null)
+                {
+                    await WriteAsync(context, request.TopicSizesPath, TopicSizeReport.Json(sizes, messages, map.Cluster, map.Timestamp), "topic sizes", null, cancellationToken);
+                }
+                var missing = request.TopicList?.Where(t => sizes.All(s => s.Topic != t)).ToList() ?? [];
+                if (missing.Count > 0)
+                {
+                    await context.Error.WriteLineAsync($"kmap: -topic-list names topics this cluster does not have: {string.Join(", ", missing)}");
+                    exit = ExitCodes.Partial;
+                }
+            }
+            catch (ClusterException e)
+            {
+                await context.Error.WriteLineAsync($"kmap: cannot read topic sizes: {e.Message}");
+                exit = ExitCodes.Partial;
+            }
+        }
+        try
+        {
+            if (request.JsonPath is not null)
+            {
+                await WriteAsync(context, request.JsonPath, ClusterMapJson.Serialize(map), "cluster JSON", null, cancellationToken);
+            }
+            if (request.HtmlPath is not null)
+            {
+                await WriteAsync(context, request.HtmlPath, ClusterReportHtml.Render(map, KmapApp.Version), "HTML report", null, cancellationToken);
+            }
+            if (request.DotPath is not null)
+            {
+                await WriteAsync(context, request.DotPath, ClusterGraphviz.Render(map), "Graphviz graph", null, cancellationToken);
+            }
+            if (request.RecreateScriptPath is not null)
+            {
+                await WriteAsync(context, request.RecreateScriptPath, RecreateScriptWriter.Write(map, KmapApp.Version, context.KmapPath), "topic recreation script", AtomicFile.Executable, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            await context.Error.WriteLineAsync($"kmap: cannot write the cluster map: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        var totals = map.Totals;
+        await context.Error.WriteLineAsync(
+            $"kmap: {totals.Brokers} brokers, {totals.Topics} topics, {totals.Partitions} partitions ({totals.UnderReplicatedPartitions} under-replicated, {totals.OfflinePartitions} offline), {totals.ConsumerGroups} groups, {totals.Messages} messages");
+        return exit;
+    }
+
+    internal static Map WithSizes(Map map, IReadOnlyList<TopicSize> sizes)
+    {
+        var bySize = sizes.ToDictionary(s => s.Topic, StringComparer.Ordinal);
+        return map with
+        {
+            Topics = map.Topics.Select(t => bySize.TryGetValue(t.Name, out var s) ? t with { SizeBytes = s.SizeBytes, ReplicaBytes = s.ReplicaBytes } : t).ToList(),
+        };
+    }
+
+    private static async Task WriteAsync(CliContext context, string path, string content, string what, UnixFileMode? mode, CancellationToken cancellationToken)
+    {
+        if (path == "-")
+        {
+            await context.Out.WriteAsync(content);
+            return;
+        }
+        await AtomicFile.WriteAllTextAsync(path, content, mode, cancellationToken);
+        await context.Error.WriteLineAsync($"kmap: wrote the {what} to {path}");
+    }
+}

@@ -1,0 +1,164 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Kmap.Core.Cluster;
+using Kmap.Core.ClusterMap;
+using Kmap.Core.Config;
+using Kmap.Kafka;
+using Map = Kmap.Core.ClusterMap.ClusterMap;
+
+namespace Kmap.Cli.Commands;
+
+/// <summary>
+/// `kmap compare A B`: two clusters, each a cluster JSON or a live cluster, compared as a migration is
+/// checked. Exit 0 when equal, 3 when different (replaces the Go tool's compare-clusters.sh).
+/// </summary>
+public static class CompareCommand
+{
+    public static Command Create(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var files = new Argument<string[]>("cluster-json") { Description = "cluster JSON files (kmap -output); a live side comes from --source-brokers/--target-brokers", Arity = new ArgumentArity(0, 2) };
+        var sourceBrokers = new Option<string?>("--source-brokers") { Description = "read the source live from this cluster" };
+        var targetBrokers = new Option<string?>("--target-brokers") { Description = "read the target live from this cluster" };
+        var sourceConfig = new Option<string?>("--source-command-config") { Description = "client.properties for the source" };
+        var targetConfig = new Option<string?>("--target-command-config") { Description = "client.properties for the target" };
+        var json = new Option<bool>("--json") { Description = "print the differences as JSON" };
+        var skip = new Option<string?>("--skip") { Description = "leave out checks: any of topics,configs,messages,groups (comma-separated)" };
+        var command = new Command("compare", """
+            Compare two clusters: topics, partitions, replication factors, topic-level configs, message
+            counts (log end minus start) and committed group offsets. Kafka's internal topics are left out.
+
+            Examples:
+              kmap compare before.json after.json
+              kmap compare source.json --target-brokers target:9092 --skip messages,groups
+              kmap compare --source-brokers a:9092 --target-brokers b:9092 --json
+
+            Exit status: 0 equal, 3 different, 1 failure, 2 usage error.
+            """)
+        {
+            files, sourceBrokers, targetBrokers, sourceConfig, targetConfig, json, skip,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var paths = new Queue<string>(parse.GetValue(files) ?? []);
+            var expected = (parse.GetValue(sourceBrokers) is null ? 1 : 0) + (parse.GetValue(targetBrokers) is null ? 1 : 0);
+            if (paths.Count != expected)
+            {
+                await context.Error.WriteLineAsync($"kmap compare: give two sides: {expected} cluster JSON file(s) besides --source-brokers/--target-brokers, got {paths.Count}");
+                return ExitCodes.Usage;
+            }
+            CompareOptions options;
+            try
+            {
+                options = ReadSkip(parse.GetValue(skip));
+            }
+            catch (FormatException e)
+            {
+                await context.Error.WriteLineAsync($"kmap compare: {e.Message}");
+                return ExitCodes.Usage;
+            }
+            Map source, target;
+            try
+            {
+                source = await ReadSideAsync(parse.GetValue(sourceBrokers), parse.GetValue(sourceConfig), paths, context, cancellationToken);
+                target = await ReadSideAsync(parse.GetValue(targetBrokers), parse.GetValue(targetConfig), paths, context, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+            {
+                await context.Error.WriteLineAsync($"kmap compare: {e.Message}");
+                return ExitCodes.Usage;
+            }
+            catch (ClusterException e)
+            {
+                await context.Error.WriteLineAsync($"kmap compare: {e.Message}");
+                return ExitCodes.Failure;
+            }
+            var differences = ClusterComparison.Compare(source, target, options);
+            await context.Out.WriteAsync(parse.GetValue(json) ? Json(source, target, differences) : Table(source, target, differences));
+            return differences.Count == 0 ? ExitCodes.Success : ExitCodes.Partial;
+        });
+        return command;
+    }
+
+    private static CompareOptions ReadSkip(string? skip)
+    {
+        var options = new CompareOptions();
+        foreach (var item in (skip ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            options = item switch
+            {
+                "topics" => options with { Topics = false },
+                "configs" => options with { Configs = false },
+                "messages" => options with { Messages = false },
+                "groups" => options with { Groups = false },
+                _ => throw new FormatException($"--skip: unknown check '{item}' (topics, configs, messages, groups)"),
+            };
+        }
+        return options;
+    }
+
+    private static async Task<Map> ReadSideAsync(string? brokers, string? commandConfig, Queue<string> paths, CliContext context, CancellationToken cancellationToken)
+    {
+        if (brokers is null)
+        {
+            var path = paths.Dequeue();
+            try
+            {
+                return ClusterMapJson.Deserialize(await File.ReadAllTextAsync(path, cancellationToken));
+            }
+            catch (FormatException e)
+            {
+                throw new FormatException($"{path}: {e.Message}", e);
+            }
+        }
+        var settings = ConnectionSettingsBuilder.Build(new AuthFlags { BootstrapServers = brokers, CommandConfig = commandConfig },
+            context.Environment, File.ReadAllText, m => context.Error.WriteLine(m));
+        using var admin = new KafkaAdmin(settings, log: m => context.Error.WriteLine($"kmap: {m}"));
+        return await new ClusterMapReader(admin, context.Time).ReadAsync(settings.BootstrapServers, cancellationToken);
+    }
+
+    private static string Table(Map source, Map target, IReadOnlyList<ClusterDifference> differences)
+    {
+        var text = new StringBuilder();
+        text.Append($"Source: {source.Cluster}\nTarget: {target.Cluster}\n");
+        if (differences.Count == 0)
+        {
+            return text.Append("The clusters are equal.\n").ToString();
+        }
+        string[] header = ["KIND", "SUBJECT", "SOURCE", "TARGET"];
+        var rows = differences.Select(d => new[] { d.Kind, d.Subject, d.Source ?? "(absent)", d.Target ?? "(absent)" }).ToList();
+        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
+        foreach (var row in rows.Prepend(header))
+        {
+            text.Append(string.Join("  ", row.Select((c, i) => i == row.Length - 1 ? c : c.PadRight(widths[i])))).Append('\n');
+        }
+        return text.Append($"{differences.Count} difference(s).\n").ToString();
+    }
+
+    private static string Json(Map source, Map target, IReadOnlyList<ClusterDifference> differences)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteString("source", source.Cluster);
+            json.WriteString("target", target.Cluster);
+            json.WriteBoolean("equal", differences.Count == 0);
+            json.WriteStartArray("differences");
+            foreach (var d in differences)
+            {
+                json.WriteStartObject();
+                json.WriteString("kind", d.Kind);
+                json.WriteString("subject", d.Subject);
+                json.WriteString("source", d.Source);
+                json.WriteString("target", d.Target);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+}

@@ -1,0 +1,96 @@
+using System.CommandLine;
+using Kmap.Cli.Commands.ClusterMap;
+using Kmap.Core.ClusterMap;
+using Kmap.Kafka;
+
+namespace Kmap.Cli.Commands;
+
+/// <summary>
+/// `kmap topics`: the subset of kafka-topics.sh that the topic recreation script calls (--create with
+/// --if-not-exists, --partitions, --replication-factor, --config k=v) plus --list, same options and messages.
+/// </summary>
+public static class TopicsCommand
+{
+    public static Command Create(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var connection = new ConnectionOptions("--bootstrap-server");
+        var create = new Option<bool>("--create") { Description = "create a topic" };
+        var list = new Option<bool>("--list") { Description = "list the topics, one per line" };
+        var topic = new Option<string?>("--topic") { Description = "the topic to create" };
+        var partitions = new Option<int?>("--partitions") { Description = "number of partitions (default 1)" };
+        var replication = new Option<int?>("--replication-factor") { Description = "replication factor (default 1)" };
+        var configs = new Option<string[]>("--config") { Description = "a topic config key=value; repeatable", AllowMultipleArgumentsPerToken = false };
+        var ifNotExists = new Option<bool>("--if-not-exists") { Description = "with --create: do nothing if the topic exists" };
+        var command = new Command("topics", """
+            The part of Apache Kafka's kafka-topics.sh that recreating topics needs, same options and messages.
+
+            Examples:
+              kmap topics --bootstrap-server target:9092 --list
+              kmap topics --bootstrap-server target:9092 --create --if-not-exists --topic orders \
+                --partitions 6 --replication-factor 3 --config retention.ms=86400000
+            """);
+        foreach (var option in connection.All.Concat([create, list, topic, partitions, replication, configs, ifNotExists]))
+        {
+            command.Options.Add(option);
+        }
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(create) == parse.GetValue(list))
+            {
+                await context.Error.WriteLineAsync("kmap topics: Command must include exactly one action: --list, --create");
+                return ExitCodes.Usage;
+            }
+            if (string.IsNullOrWhiteSpace(parse.GetValue(connection.Bootstrap)))
+            {
+                await context.Error.WriteLineAsync("kmap topics: Missing required argument \"[bootstrap-server]\"");
+                return ExitCodes.Usage;
+            }
+            if (parse.GetValue(list))
+            {
+                return await ReportCommand.WithAdminAsync(context, connection, parse, "topics", async (admin, _) =>
+                {
+                    foreach (var name in (await admin.ListTopicsAsync(cancellationToken)).Keys.Order(StringComparer.Ordinal))
+                    {
+                        await context.Out.WriteLineAsync(name);
+                    }
+                    return ExitCodes.Success;
+                });
+            }
+            var name = parse.GetValue(topic);
+            if (string.IsNullOrEmpty(name))
+            {
+                await context.Error.WriteLineAsync("kmap topics: Missing required argument \"[topic]\"");
+                return ExitCodes.Usage;
+            }
+            var pairs = new List<KeyValuePair<string, string>>();
+            foreach (var config in parse.GetValue(configs) ?? [])
+            {
+                var equals = config.IndexOf('=', StringComparison.Ordinal);
+                if (equals <= 0)
+                {
+                    await context.Error.WriteLineAsync($"kmap topics: --config expects key=value, not '{config}'");
+                    return ExitCodes.Usage;
+                }
+                pairs.Add(KeyValuePair.Create(config[..equals], config[(equals + 1)..]));
+            }
+            var spec = new TopicSpec(name, parse.GetValue(partitions) ?? 1, parse.GetValue(replication) ?? 1, pairs);
+            return await ReportCommand.WithAdminAsync(context, connection, parse, "topics", async (admin, _) =>
+            {
+                var result = (await new TopicCreator(admin).CreateTopicsAsync([spec], cancellationToken)).Single();
+                if (result.Error is null)
+                {
+                    await context.Out.WriteLineAsync($"Created topic {name}.");
+                    return ExitCodes.Success;
+                }
+                if (result.AlreadyExists && parse.GetValue(ifNotExists))
+                {
+                    return ExitCodes.Success;
+                }
+                await context.Out.WriteLineAsync($"Error while executing topic command : {(result.AlreadyExists ? $"Topic '{name}' already exists." : result.Error)}");
+                return ExitCodes.Failure;
+            });
+        });
+        return command;
+    }
+}

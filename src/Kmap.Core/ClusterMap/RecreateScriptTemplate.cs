@@ -1,0 +1,275 @@
+namespace Kmap.Core.ClusterMap;
+
+/// <summary>The fixed text of the topic recreation script; @@TOKENS@@ are replaced with data only.</summary>
+internal static class RecreateScriptTemplate
+{
+    public const string Text = """
+#!/usr/bin/env bash
+# Recreates the topics of a Kafka cluster mapped by kmap: same partitions, replication factor and
+# topic-level configs (only the ones set on the topic; defaults are left to the target).
+#
+@@HEADER@@
+#
+# Usage: run with --help. Settings below can be edited here or given in the environment, e.g.
+#   BOOTSTRAP_SERVERS=target:9092 ./recreate-topics.sh
+#   DRY_RUN=1 ./recreate-topics.sh
+#
+# Every topic name and config value is data in the block at the end of this file (a here-document
+# with a quoted delimiter): nothing that came from the cluster is ever run as shell code.
+
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+set -uo pipefail
+
+# ---- Settings -------------------------------------------------------------------------------
+# Target cluster. Default: the mapped cluster itself (where every topic exists already).
+@@BOOTSTRAP_LINES@@
+
+# Authentication for the target, the same file Kafka's tools take, e.g.:
+# COMMAND_CONFIG="--command-config /path/to/client.properties"
+COMMAND_CONFIG="${COMMAND_CONFIG:-}"
+
+# The topic tool. Empty: kafka-topics.sh on PATH, else the kmap that wrote this script, else kmap
+# on PATH (kmap's `topics --create` accepts the same options), e.g.:
+# KAFKA_TOPICS="/opt/kafka/bin/kafka-topics.sh"
+KAFKA_TOPICS="${KAFKA_TOPICS:-}"
+
+# Replication factor for every topic; empty keeps each topic's own (a smaller target needs this).
+REPLICATION_FACTOR="${REPLICATION_FACTOR:-}"
+
+# DRY_RUN=1 prints each command and changes nothing.
+DRY_RUN="${DRY_RUN:-0}"
+
+# The kmap that wrote this script.
+KMAP_BINARY=@@KMAP_BINARY@@
+# ---------------------------------------------------------------------------------------------
+
+program="${0##*/}"
+
+usage() {
+  cat <<'USAGE'
+Usage: recreate-topics.sh [--dry-run] [--topic NAME]... [--list] [--help]
+
+Creates the topics stored in this script on the target cluster with
+kafka-topics.sh --create --if-not-exists (or kmap's compatible command). Topics that exist already
+are left as they are.
+
+Options:
+  --dry-run      print the commands, change nothing (same as DRY_RUN=1)
+  --topic NAME   create only this topic; repeat for several (default: every topic)
+  --list         print the topic names stored in this script, one per line, and exit
+  -h, --help     show this text
+
+Settings (edit them at the top of the script, or set them in the environment):
+  BOOTSTRAP_SERVERS   target cluster, host:port[,host:port] (default: the mapped cluster)
+  COMMAND_CONFIG      authentication, e.g. "--command-config /path/to/client.properties"
+  KAFKA_TOPICS        path of kafka-topics.sh (default: found on PATH, else kmap)
+  REPLICATION_FACTOR  one replication factor for every topic (default: each topic's own)
+  DRY_RUN=1           same as --dry-run
+
+A topic fails when the tool exits non-zero or prints a line starting with "Error". Failed topics
+are counted, the script goes on, and the summary names them.
+
+Exit status: 0 every topic created (or present); 1 every topic failed or nothing could run;
+2 usage error; 3 some topics failed.
+USAGE
+}
+
+fail_usage() {
+  printf '%s: %s (see --help)\n' "$program" "$1" >&2
+  exit 2
+}
+
+# Sets the array `tool` to the command that creates topics.
+find_topic_tool() {
+  if [ -n "$KAFKA_TOPICS" ]; then
+    case "${KAFKA_TOPICS##*/}" in
+      kmap) tool=("$KAFKA_TOPICS" topics) ;;
+      *) tool=("$KAFKA_TOPICS") ;;
+    esac
+  elif command -v kafka-topics.sh >/dev/null 2>&1; then
+    tool=(kafka-topics.sh)
+  elif command -v kafka-topics >/dev/null 2>&1; then
+    tool=(kafka-topics)
+  elif [ -n "$KMAP_BINARY" ] && [ -x "$KMAP_BINARY" ]; then
+    tool=("$KMAP_BINARY" topics)
+  elif command -v kmap >/dev/null 2>&1; then
+    tool=(kmap topics)
+  else
+    printf '%s: neither kafka-topics.sh nor kmap was found; set KAFKA_TOPICS=/path/to/kafka-topics.sh\n' "$program" >&2
+    exit 1
+  fi
+}
+
+# Sets the array `config_args` from COMMAND_CONFIG ("--command-config FILE", "--command-config=FILE" or just FILE).
+read_command_config() {
+  config_args=()
+  local file="$COMMAND_CONFIG"
+  [ -n "$file" ] || return 0
+  case "$file" in
+    --command-config=*) file="${file#--command-config=}" ;;
+    --command-config*) file="${file#--command-config}" ;;
+  esac
+  file="${file#"${file%%[! ]*}"}"
+  if [ ! -r "$file" ]; then
+    printf '%s: cannot read the command config file %s\n' "$program" "$file" >&2
+    exit 2
+  fi
+  config_args=(--command-config "$file")
+}
+
+# Reads the data block into parallel arrays: names, partitions, replication factors, and one file
+# of config arguments per topic ("$work_dir/<index>.configs", one "--config" then "key=value" per line pair).
+load_topics() {
+  names=()
+  partitions=()
+  factors=()
+  local kind field1 field2 field3 name value file=""
+  while IFS=$'\t' read -r kind field1 field2 field3; do
+    case "$kind" in
+      topic)
+        printf -v name '%b' "$field1"
+        names+=("$name")
+        partitions+=("$field2")
+        factors+=("$field3")
+        file="$work_dir/${#names[@]}.configs"
+        : >"$file"
+        ;;
+      config)
+        printf -v name '%b' "$field1"
+        printf -v value '%b' "$field2"
+        printf '%s=%s\0' "$name" "$value" >>"$file"
+        ;;
+    esac
+  done < <(topic_data)
+}
+
+is_selected() {
+  local wanted
+  [ "${#selected[@]}" -eq 0 ] && return 0
+  for wanted in "${selected[@]}"; do
+    [ "$wanted" = "$1" ] && return 0
+  done
+  return 1
+}
+
+main() {
+  local list_only=0
+  selected=()
+  while [ "$#" -gt 0 ]; do
+    case "$1" in
+      -h | --help) usage; exit 0 ;;
+      --dry-run) DRY_RUN=1 ;;
+      --list) list_only=1 ;;
+      --topic)
+        [ "$#" -ge 2 ] || fail_usage "--topic needs a topic name"
+        selected+=("$2")
+        shift
+        ;;
+      --topic=*) selected+=("${1#--topic=}") ;;
+      *) fail_usage "unknown argument '$1'" ;;
+    esac
+    shift
+  done
+
+  work_dir="$(mktemp -d "${TMPDIR:-/tmp}/recreate-topics.XXXXXX")" || exit 1
+  trap 'rm -rf "$work_dir"' EXIT
+  load_topics
+
+  if [ "$list_only" -eq 1 ]; then
+    [ "${#names[@]}" -eq 0 ] || printf '%s\n' "${names[@]}"
+    exit 0
+  fi
+
+  local name index found
+  for name in ${selected[@]+"${selected[@]}"}; do
+    found=0
+    for index in "${!names[@]}"; do
+      [ "${names[$index]}" = "$name" ] && found=1
+    done
+    [ "$found" -eq 1 ] || fail_usage "no topic named '$name' in this script (see --list)"
+  done
+
+  local dry_run=0
+  case "$DRY_RUN" in
+    1 | true | yes) dry_run=1 ;;
+  esac
+  case "$REPLICATION_FACTOR" in
+    '' | [1-9] | [1-9][0-9]) ;;
+    *) fail_usage "REPLICATION_FACTOR must be a number, not '$REPLICATION_FACTOR'" ;;
+  esac
+
+  find_topic_tool
+  read_command_config
+
+  local to_run=()
+  for index in "${!names[@]}"; do
+    is_selected "${names[$index]}" && to_run+=("$index")
+  done
+  local total="${#to_run[@]}"
+  if [ "$total" -eq 0 ]; then
+    echo "Nothing to create: the script holds no topic."
+    exit 0
+  fi
+  printf 'Creating %d topic(s) on %s with %s%s\n' "$total" "$BOOTSTRAP_SERVERS" "${tool[*]}" "$([ "$dry_run" -eq 1 ] && echo ' (dry run)')"
+
+  local i=0 created=0 topic output rc factor pair
+  local failed=() command=() configs=()
+  for index in "${to_run[@]}"; do
+    i=$((i + 1))
+    topic="${names[$index]}"
+    factor="${REPLICATION_FACTOR:-${factors[$index]}}"
+    configs=()
+    while IFS= read -r -d '' pair; do
+      configs+=(--config "$pair")
+    done <"$work_dir/$((index + 1)).configs"
+    command=("${tool[@]}" --bootstrap-server "$BOOTSTRAP_SERVERS" ${config_args[@]+"${config_args[@]}"}
+      --create --if-not-exists --topic "$topic" --partitions "${partitions[$index]}"
+      --replication-factor "$factor" ${configs[@]+"${configs[@]}"})
+    printf '[%d/%d] %s (%s partitions, replication factor %s, %d config(s))\n' "$i" "$total" "$topic" "${partitions[$index]}" "$factor" $((${#configs[@]} / 2))
+    if [ "$dry_run" -eq 1 ]; then
+      printf '    would run:'
+      printf ' %q' "${command[@]}"
+      printf '\n'
+      created=$((created + 1))
+      continue
+    fi
+    output="$("${command[@]}" 2>&1)"
+    rc=$?
+    [ -n "$output" ] && printf '%s\n' "$output" | sed 's/^/    /'
+    if [ "$rc" -ne 0 ] || printf '%s\n' "$output" | grep -q '^Error'; then
+      failed+=("$topic")
+      printf '    FAILED (exit status %d)\n' "$rc"
+    else
+      created=$((created + 1))
+    fi
+  done
+
+  echo
+  if [ "$dry_run" -eq 1 ]; then
+    printf 'Summary (dry run, nothing changed): %d of %d topic(s) would be created.\n' "$created" "$total"
+  else
+    printf 'Summary: %d of %d topic(s) created or already present, %d failed.\n' "$created" "$total" "${#failed[@]}"
+  fi
+  if [ "${#failed[@]}" -gt 0 ]; then
+    echo "Failed topics:"
+    printf '  %s\n' "${failed[@]}"
+    [ "$created" -eq 0 ] && exit 1
+    exit 3
+  fi
+  exit 0
+}
+
+# ---- Data -----------------------------------------------------------------------------------
+# One line per topic ("topic<TAB>name<TAB>partitions<TAB>replication factor") followed by its
+# topic-level configs ("config<TAB>key<TAB>value", escaped for printf %b). The delimiter is quoted,
+# so bash expands nothing here.
+topic_data() {
+  cat <<'KMAP_TOPIC_DATA'
+@@DATA@@
+KMAP_TOPIC_DATA
+}
+
+main "$@"
+
+""";
+}

@@ -1,0 +1,183 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Kmap.Core.Cluster;
+using Kmap.Core.ClusterMap;
+using Kmap.Core.Model;
+using CoreTopicPartition = Kmap.Core.Model.TopicPartition;
+using GroupMemberInfo = Kmap.Core.ClusterMap.GroupMemberInfo;
+
+namespace Kmap.Kafka;
+
+/// <summary>
+/// Reads a whole cluster into kmap's ClusterMap: DescribeCluster, Metadata, DescribeConfigs (topics),
+/// ListOffsets (earliest and latest), and every consumer group with its committed offsets.
+/// </summary>
+public sealed class ClusterMapReader(KafkaAdmin admin, TimeProvider time)
+{
+    /// <summary>How many groups' offsets are fetched at once (librdkafka answers one group per call).</summary>
+    private const int GroupConcurrency = 16;
+
+    public async Task<ClusterMap> ReadAsync(string cluster, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        var client = admin.Client;
+        var description = await Call(() => client.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = admin.Timeout }), cluster, "describe the cluster");
+        Metadata metadata;
+        try
+        {
+            metadata = client.GetMetadata(admin.Timeout);
+        }
+        catch (KafkaException e)
+        {
+            throw new ClusterException($"cannot read the metadata of {cluster}: {e.Error.Reason}", e);
+        }
+        var topicsMetadata = metadata.Topics.Where(t => !t.Error.IsError).OrderBy(t => t.Topic, StringComparer.Ordinal).ToList();
+        var configs = await ReadTopicConfigsAsync(client, topicsMetadata.Select(t => t.Topic).ToList(), cluster);
+        var partitions = topicsMetadata.SelectMany(t => t.Partitions.Select(p => new CoreTopicPartition(t.Topic, p.PartitionId))).ToList();
+        var offsets = partitions.Count == 0 ? new Dictionary<CoreTopicPartition, LogOffsets>() : await admin.ListLogOffsetsAsync(partitions, cancellationToken);
+
+        var topics = topicsMetadata.Select(t => new TopicInfo(
+            t.Topic,
+            t.Partitions.OrderBy(p => p.PartitionId).Select(p =>
+            {
+                offsets.TryGetValue(new CoreTopicPartition(t.Topic, p.PartitionId), out var range);
+                return new PartitionInfo(p.PartitionId, p.Leader >= 0 ? p.Leader : null, p.Replicas.ToList(), p.InSyncReplicas.ToList())
+                {
+                    LogStartOffset = range?.LogStartOffset,
+                    LogEndOffset = range?.LogEndOffset,
+                };
+            }).ToList(),
+            configs.TryGetValue(t.Topic, out var c) ? c : [])
+        {
+            // Metadata in librdkafka does not carry is_internal; Kafka's internal topics are the "__" ones.
+            IsInternal = t.Topic.StartsWith("__", StringComparison.Ordinal),
+        }).ToList();
+
+        var brokers = description.Nodes
+            .OrderBy(n => n.Id)
+            .Select(n => new BrokerInfo(n.Id, n.Host, n.Port, string.IsNullOrEmpty(n.Rack) ? null : n.Rack, description.Controller?.Id == n.Id))
+            .ToList();
+        var groups = await ReadGroupsAsync(offsets, cancellationToken);
+        var now = time.GetUtcNow();
+        // Milliseconds are enough for a snapshot and keep the JSON readable.
+        var map = new ClusterMap(new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero), cluster, description.ClusterId, description.Controller?.Id, brokers, topics, groups);
+        return ClusterMapCounts.WithBrokerCounts(map);
+    }
+
+    private async Task<Dictionary<string, IReadOnlyList<TopicConfigEntry>>> ReadTopicConfigsAsync(IAdminClient client, List<string> topics, string cluster)
+    {
+        var result = new Dictionary<string, IReadOnlyList<TopicConfigEntry>>(StringComparer.Ordinal);
+        // Batches keep each request a reasonable size on clusters with thousands of topics.
+        foreach (var batch in topics.Chunk(500))
+        {
+            List<DescribeConfigsResult> described;
+            try
+            {
+                described = await client.DescribeConfigsAsync(
+                    batch.Select(t => new ConfigResource { Type = ResourceType.Topic, Name = t }),
+                    new DescribeConfigsOptions { RequestTimeout = admin.Timeout });
+            }
+            catch (DescribeConfigsException e)
+            {
+                described = e.Results.Where(r => !r.Error.IsError).Select(r => new DescribeConfigsResult { ConfigResource = r.ConfigResource, Entries = r.Entries }).ToList();
+            }
+            catch (KafkaException e)
+            {
+                throw new ClusterException($"cannot read the topic configs of {cluster}: {e.Error.Reason}", e);
+            }
+            foreach (var entry in described)
+            {
+                result[entry.ConfigResource.Name] = entry.Entries.Values
+                    .Where(v => !v.IsDefault && v.Source != ConfigSource.DefaultConfig)
+                    .OrderBy(v => v.Name, StringComparer.Ordinal)
+                    .Select(v => new TopicConfigEntry(v.Name, v.IsSensitive ? null : v.Value, SourceName(v.Source)) { IsSensitive = v.IsSensitive })
+                    .ToList();
+            }
+        }
+        return result;
+    }
+
+    private async Task<List<ConsumerGroupInfo>> ReadGroupsAsync(IReadOnlyDictionary<CoreTopicPartition, LogOffsets> logs, CancellationToken cancellationToken)
+    {
+        var listed = await admin.ListGroupsAsync(cancellationToken);
+        var names = listed.Select(g => g.Group).OrderBy(g => g, StringComparer.Ordinal).ToList();
+        var described = new Dictionary<string, GroupDescription>(StringComparer.Ordinal);
+        foreach (var batch in names.Chunk(100))
+        {
+            foreach (var d in await admin.DescribeGroupsAsync(batch, cancellationToken))
+            {
+                described[d.Group] = d;
+            }
+        }
+        var committed = new Dictionary<string, IReadOnlyList<CommittedOffset>>(StringComparer.Ordinal);
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var gate = new SemaphoreSlim(GroupConcurrency);
+        await Task.WhenAll(names.Select(async name =>
+        {
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                var offsets = await admin.ListCommittedOffsetsAsync(name, cancellationToken);
+                lock (committed)
+                {
+                    committed[name] = offsets;
+                }
+            }
+            catch (ClusterException e)
+            {
+                lock (committed)
+                {
+                    errors[name] = e.Message;
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        var listings = listed.ToDictionary(g => g.Group, StringComparer.Ordinal);
+        return names.Select(name =>
+        {
+            described.TryGetValue(name, out var d);
+            var offsets = committed.TryGetValue(name, out var o) ? o : [];
+            return new ConsumerGroupInfo(
+                name,
+                d?.State ?? listings[name].State,
+                d?.Members.Select(m => new GroupMemberInfo(m.MemberId, m.ClientId, m.Host,
+                    m.Assignment.OrderBy(a => a).Select(a => new AssignedPartition(a.Topic, a.Partition)).ToList())).ToList() ?? [],
+                offsets.OrderBy(x => x.Topic, StringComparer.Ordinal).ThenBy(x => x.Partition)
+                    .Select(x => new GroupOffsetInfo(x.Topic, x.Partition, x.Offset)
+                    {
+                        LogEndOffset = logs.TryGetValue(new CoreTopicPartition(x.Topic, x.Partition), out var log) ? log.LogEndOffset : null,
+                    }).ToList())
+            {
+                ProtocolType = d is { Members.Count: > 0 } || listings[name].IsSimple == false ? "consumer" : null,
+                Protocol = string.IsNullOrEmpty(d?.PartitionAssignor) ? null : d.PartitionAssignor,
+                CoordinatorId = d?.CoordinatorId,
+                Error = errors.TryGetValue(name, out var error) ? error : d?.Error,
+            };
+        }).ToList();
+    }
+
+    private static async Task<T> Call<T>(Func<Task<T>> call, string cluster, string what)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (KafkaException e)
+        {
+            throw new ClusterException($"cannot {what} on {cluster}: {e.Error.Reason} (check the brokers, the security protocol and credentials)", e);
+        }
+    }
+
+    private static string SourceName(ConfigSource source) => source switch
+    {
+        ConfigSource.DynamicTopicConfig => ConfigSources.DynamicTopic,
+        ConfigSource.DynamicBrokerConfig => ConfigSources.DynamicBroker,
+        ConfigSource.DynamicDefaultBrokerConfig => ConfigSources.DynamicDefaultBroker,
+        ConfigSource.StaticBrokerConfig => ConfigSources.StaticBroker,
+        ConfigSource.DefaultConfig => ConfigSources.Default,
+        _ => ConfigSources.Unknown,
+    };
+}
