@@ -92,10 +92,11 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
 
     public async Task<string?> GetClusterIdAsync(CancellationToken cancellationToken)
     {
-        if (groupLister is not null)
+        // Metadata through the retrying client: librdkafka's DescribeCluster fails the backup on one cut connection.
+        // Brokers too old for the flexible Metadata versions answer no id there; librdkafka then asks.
+        if (groupLister is not null && await groupLister.ReadClusterIdAsync(cancellationToken) is { } id)
         {
-            // Metadata through the retrying client: librdkafka's DescribeCluster fails the backup on one cut connection.
-            return await groupLister.ReadClusterIdAsync(cancellationToken);
+            return id;
         }
         var result = await Call(() => admin.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = timeout }), "describe the cluster");
         return result.ClusterId;
