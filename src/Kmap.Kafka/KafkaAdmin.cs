@@ -9,10 +9,11 @@ using KafkaTopicPartition = Confluent.Kafka.TopicPartition;
 namespace Kmap.Kafka;
 
 /// <summary>
-/// kmap's reader and writer over Confluent.Kafka's AdminClient. librdkafka answers one group per
-/// ListConsumerGroupOffsets call, so on plaintext connections many groups' offsets are read with a
-/// hand-written multi-group OffsetFetch (<see cref="Wire.MultiGroupOffsetFetch"/>); callers run the
-/// per-group calls concurrently for whatever that leaves out.
+/// kmap's reader and writer over Confluent.Kafka's AdminClient. On plaintext connections, listing groups and
+/// reading committed offsets go through hand-written requests instead (<see cref="Wire.WireGroupLister"/>,
+/// <see cref="Wire.MultiGroupOffsetFetch"/>): they batch many groups per round trip, retry retriable errors
+/// until the deadline, and avoid librdkafka's crashes on NOT_COORDINATOR (librdkafka#5040) and on ListGroups
+/// errors. TLS/SASL connections, and brokers too old for those versions, use librdkafka's admin calls.
 /// </summary>
 public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetReader, IDisposable
 {
@@ -21,6 +22,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
     private readonly TimeSpan timeout;
     private readonly KafkaClientLog clientLog;
     private readonly Wire.MultiGroupOffsetFetch? multiGroupFetch;
+    private readonly Wire.WireGroupLister? groupLister;
 
     public KafkaAdmin(ConnectionSettings settings, TimeSpan? timeout = null, Action<string>? log = null)
     {
@@ -30,10 +32,13 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
         var config = KafkaClientConfig.ForAdmin(settings);
         clientLog = new KafkaClientLog(log);
         admin = Build(config, clientLog);
-        // The hand-written requests speak plaintext only; TLS and SASL connections use librdkafka alone.
-        multiGroupFetch = settings.EffectiveProtocol == Kmap.Core.Config.SecurityProtocol.Plaintext
-            ? new Wire.MultiGroupOffsetFetch(settings.BootstrapServers, this.timeout)
-            : null;
+        // The hand-written requests (which retry, and avoid librdkafka's crashes on NOT_COORDINATOR and on ListGroups
+        // errors) speak plaintext only; TLS and SASL connections use librdkafka alone.
+        if (settings.EffectiveProtocol == Kmap.Core.Config.SecurityProtocol.Plaintext)
+        {
+            multiGroupFetch = new Wire.MultiGroupOffsetFetch(settings.BootstrapServers, this.timeout);
+            groupLister = new Wire.WireGroupLister(settings.BootstrapServers, this.timeout);
+        }
     }
 
     public Task<IReadOnlyDictionary<string, GroupOffsetsAnswer>?> ListCommittedOffsetsAsync(IReadOnlyList<string> groups, Action<int>? progress, CancellationToken cancellationToken) =>
@@ -87,12 +92,22 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
 
     public async Task<string?> GetClusterIdAsync(CancellationToken cancellationToken)
     {
+        // Metadata through the retrying client: librdkafka's DescribeCluster fails the backup on one cut connection.
+        // Brokers too old for the flexible Metadata versions answer no id there; librdkafka then asks.
+        if (groupLister is not null && await groupLister.ReadClusterIdAsync(cancellationToken) is { } id)
+        {
+            return id;
+        }
         var result = await Call(() => admin.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = timeout }), "describe the cluster");
         return result.ClusterId;
     }
 
     public async Task<IReadOnlyList<GroupListing>> ListGroupsAsync(CancellationToken cancellationToken)
     {
+        if (groupLister is not null && await groupLister.ListAsync(cancellationToken) is { } listed)
+        {
+            return listed;
+        }
         ListConsumerGroupsResult result;
         try
         {
@@ -155,6 +170,11 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
 
     public async Task<IReadOnlyList<CommittedOffset>> ListCommittedOffsetsAsync(string group, CancellationToken cancellationToken)
     {
+        if (multiGroupFetch is not null && await multiGroupFetch.FetchAsync([group], null, cancellationToken) is { } answers)
+        {
+            var answer = answers[group];
+            return answer.Offsets ?? throw new ClusterException(answer.Error ?? $"cannot read the committed offsets of group '{group}'");
+        }
         // A null partition list asks for every partition the group has committed (the Go tool's bug was to ask for none).
         var request = new[] { new ConsumerGroupTopicPartitions(group, null) };
         List<ListConsumerGroupOffsetsResult> results;

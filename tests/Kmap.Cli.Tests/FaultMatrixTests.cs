@@ -43,41 +43,30 @@ public class FaultMatrixTests(ITestOutputHelper output)
 
     // Rows whose measured outcome breaks the promise are skipped with that outcome as the reason, so the suite stays
     // green while docs/reliability.md lists them; remove the Skip once kmap handles the fault.
-    private const string Crash5040 = "measured: Crashed (SIGSEGV, exit 139): librdkafka's admin ListConsumerGroupOffsets dereferences a NULL consumer-group handle on NOT_COORDINATOR (confluentinc/librdkafka#5040)";
-    private const string PartialWrite = "measured: PartialFile (exit 3): kmap does not retry a retriable OffsetFetch error and writes the other groups' offsets";
-    private const string PartialDrop = "measured: PartialFile (exit 3): groups whose OffsetFetch met a dropped connection fail with 'Local: Broker transport failure' (not retried), the others are written";
 
     public static IEnumerable<TheoryDataRow<string, string>> Faults() =>
     [
         new("none", ""),
-        new("drop-after=6 (every connection)", "drop-after=6") { Skip = PartialDrop },
-        new("drop-after=10 (every connection)", "drop-after=10") { Skip = PartialDrop },
-        new("drop-after=3 (every connection)", "drop-after=3")
-        {
-            Skip = "measured: Crashed (exit 134): kmap prints 'cannot list the consumer groups of every broker of B: Local: Broker transport failure', then glibc aborts ('corrupted size vs. prev_size in fastbins') while it exits; no file",
-        },
+        new("drop-after=6 (every connection)", "drop-after=6"),
+        new("drop-after=10 (every connection)", "drop-after=10"),
+        new("drop-after=3 (every connection)", "drop-after=3"),
         new("stall=2000@OffsetFetch", "stall=2000@OffsetFetch"),
-        new("stall=forever@OffsetFetch", "stall=forever@OffsetFetch")
-        {
-            Skip = "measured: PartialFile (exit 3) after 30 s: every group timed out ('Local: Timed out'), kmap still wrote a file with 0 groups",
-        },
-        new("stall=forever@ListGroups", "stall=forever@ListGroups")
-        {
-            Skip = "measured: Crashed (SIGSEGV, exit 139) after 30 s with nothing on stderr; no file",
-        },
-        new("error=0.3:COORDINATOR_LOAD_IN_PROGRESS@OffsetFetch", "seed=1;error=0.3:COORDINATOR_LOAD_IN_PROGRESS@OffsetFetch") { Skip = PartialWrite },
-        new("error=0.3:REQUEST_TIMED_OUT (all APIs that can carry it)", "seed=1;error=0.3:REQUEST_TIMED_OUT") { Skip = PartialWrite },
-        new("error=0.3:NOT_COORDINATOR@OffsetFetch", "seed=1;error=0.3:NOT_COORDINATOR@OffsetFetch") { Skip = Crash5040 },
-        new("move-coordinators=20", "move-coordinators=20") { Skip = Crash5040 },
+        new("stall=forever@OffsetFetch", "stall=forever@OffsetFetch"),
+        new("stall=forever@ListGroups", "stall=forever@ListGroups"),
+        new("error=0.3:COORDINATOR_LOAD_IN_PROGRESS@OffsetFetch", "seed=1;error=0.3:COORDINATOR_LOAD_IN_PROGRESS@OffsetFetch"),
+        new("error=0.3:REQUEST_TIMED_OUT (all APIs that can carry it)", "seed=1;error=0.3:REQUEST_TIMED_OUT"),
+        new("error=0.3:NOT_COORDINATOR@OffsetFetch", "seed=1;error=0.3:NOT_COORDINATOR@OffsetFetch"),
+        new("move-coordinators=20", "move-coordinators=20"),
         new("error=0.3:COORDINATOR_NOT_AVAILABLE@FindCoordinator", "seed=1;error=0.3:COORDINATOR_NOT_AVAILABLE@FindCoordinator"),
-        new("error=1:COORDINATOR_NOT_AVAILABLE@ListGroups", "error=1:COORDINATOR_NOT_AVAILABLE@ListGroups")
-        {
-            Skip = "measured: Crashed (exit 134, 'free(): double free detected in tcache 2') at once, nothing else on stderr; no file",
-        },
-        new("down=1 (broker 1 stopped throughout)", "down=1:0")
-        {
-            Skip = "measured: Crashed (exit 134) after 30 s: kmap prints 'cannot list the consumer groups of every broker of B: Local: Timed out', then dies of an unhandled COMException in Monitor.Wait while it exits; no file",
-        },
+        new("error=1:COORDINATOR_NOT_AVAILABLE@ListGroups", "error=1:COORDINATOR_NOT_AVAILABLE@ListGroups"),
+        new("down=1 (broker 1 stopped throughout)", "down=1:0"),
+
+        // Heavier doses: with many groups per request the rows above inject few errors, these inject many.
+        new("error=0.7:NOT_COORDINATOR@OffsetFetch", "seed=3;error=0.7:NOT_COORDINATOR@OffsetFetch"),
+        new("error=0.7:COORDINATOR_LOAD_IN_PROGRESS@OffsetFetch", "seed=3;error=0.7:COORDINATOR_LOAD_IN_PROGRESS@OffsetFetch"),
+        new("error=0.7:COORDINATOR_NOT_AVAILABLE@FindCoordinator", "seed=3;error=0.7:COORDINATOR_NOT_AVAILABLE@FindCoordinator"),
+        new("drop-after=2 (every connection)", "drop-after=2"),
+        new("move-coordinators=5", "move-coordinators=5"),
     ];
 
     /// <summary>Runs one fault and returns what happened, with the evidence.</summary>
@@ -212,6 +201,67 @@ public class FaultMatrixTests(ITestOutputHelper output)
         output.WriteLine(evidence);
 
         Assert.True(outcome is Outcome.Complete or Outcome.FailedCleanly, $"{fault}: {outcome}\n{evidence}");
+    }
+
+    [Fact]
+    public async Task A_backup_that_cannot_read_every_group_leaves_existing_files_untouched_and_names_group_and_broker()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 }, cancellationToken: ct);
+        SeedGroups(sandbox, 3);
+        sandbox.Faults.Apply(FaultSpec.Parse("stall=forever@OffsetFetch"));
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.File("offsets.json"), "yesterday's backup", ct);
+        await File.WriteAllTextAsync(dir.File("restore.sh"), "yesterday's script", ct);
+
+        var clock = Stopwatch.StartNew();
+        var (exit, stderr, hung) = await RunKmapAsync(dir.Path, TimeSpan.FromSeconds(60), "-brokers", sandbox.BootstrapServers, "-timeout", "2",
+            "-save-offsets", "offsets.json", "-restore-offsets-script", "restore.sh");
+        sandbox.Faults.Clear();
+
+        Assert.False(hung, stderr);
+        Assert.Equal(1, exit);
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(30));
+        Assert.Equal("yesterday's backup", await File.ReadAllTextAsync(dir.File("offsets.json"), ct));
+        Assert.Equal("yesterday's script", await File.ReadAllTextAsync(dir.File("restore.sh"), ct));
+        Assert.Equal(["offsets.json", "restore.sh"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Contains("cannot back up 3 of 3 consumer group(s)", stderr, StringComparison.Ordinal);
+        Assert.Contains("group 'group-01'", stderr, StringComparison.Ordinal);
+        Assert.Contains(" (id ", stderr, StringComparison.Ordinal);
+        Assert.Contains(sandbox.State.Brokers, b => stderr.Contains($"{b.Host}:{b.Port}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task With_allow_partial_a_backup_that_misses_groups_writes_what_it_read_and_exits_3()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 }, cancellationToken: ct);
+        SeedGroups(sandbox, 3);
+        sandbox.Faults.Apply(FaultSpec.Parse("stall=forever@OffsetFetch"));
+        using var dir = new TempDirectory();
+
+        var (exit, stderr, hung) = await RunKmapAsync(dir.Path, TimeSpan.FromSeconds(60), "-brokers", sandbox.BootstrapServers, "-timeout", "2",
+            "-allow-partial", "-save-offsets", "offsets.json");
+        sandbox.Faults.Clear();
+
+        Assert.False(hung, stderr);
+        Assert.Equal(3, exit);
+        Assert.Contains("group 'group-02' not backed up", stderr, StringComparison.Ordinal);
+        var backup = OffsetBackupJson.Deserialize(await File.ReadAllTextAsync(dir.File("offsets.json"), ct));
+        Assert.Empty(backup.ConsumerGroups);
+    }
+
+    private static void SeedGroups(SandboxCluster sandbox, int groups)
+    {
+        lock (sandbox.State.Sync)
+        {
+            sandbox.State.CreateTopic("orders", Partitions, 1);
+            for (var g = 0; g < groups; g++)
+            {
+                sandbox.State.Groups.RestoreOffsets($"group-{g:D2}", "consumer",
+                    Enumerable.Range(0, Partitions).Select(p => new PartitionCommit("orders", p, (g * 1000) + p, -1, "", 0)).ToList());
+            }
+        }
     }
 
     public enum RestoreOutcome

@@ -23,6 +23,8 @@ internal static class CompatFlags
     public const string TopicSizesOutput = "topic-sizes-output";
     public const string TopicList = "topic-list";
     public const string Context = "context";
+    public const string AllowPartial = "allow-partial";
+    public const string Timeout = "timeout";
     public const string Version = "version";
     public const string Help = "help";
 
@@ -41,6 +43,8 @@ internal static class CompatFlags
         new(TlsSkipVerify, true, "do not check the brokers' certificates (insecure; prints a warning)"),
         new(CommandConfig, false, "Java client.properties, as given to Kafka's tools; flags override it", "FILE"),
         new(Context, false, "cluster context of the kmap config file (see `kmap config list`); flags override it", "NAME"),
+        new(AllowPartial, true, "when some groups cannot be read, still write the others and exit 3 (default: write nothing, exit 1)"),
+        new(Timeout, false, "give up on a broker after this many seconds of retries (default 30)", "SECONDS"),
         new(Version, true, "print the version and exit"),
         new(Help, true, "show this help") { Aliases = ["h"] },
         new(Output, false, "write the cluster JSON (brokers, topics, configs, groups, offsets, lag) to FILE; `json` means kafka-cluster-info.json, `-` stdout", "FILE"),

@@ -50,10 +50,20 @@ internal static class CompatMode
             return await UsageErrorAsync(context, e.Message);
         }
 
+        var timeout = TimeSpan.FromSeconds(30);
+        if (parsed.Get(CompatFlags.Timeout) is { } timeoutText)
+        {
+            if (!int.TryParse(timeoutText.TrimEnd('s'), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds is < 1 or > 3600)
+            {
+                return await UsageErrorAsync(context, $"-timeout {timeoutText}: give whole seconds from 1 to 3600");
+            }
+            timeout = TimeSpan.FromSeconds(seconds);
+        }
+
         KafkaAdmin admin;
         try
         {
-            admin = new KafkaAdmin(settings, log: m => context.Error.WriteLine($"kmap: {m}"));
+            admin = new KafkaAdmin(settings, timeout, log: m => context.Error.WriteLine($"kmap: {m}"));
         }
         catch (ClusterException e)
         {
@@ -72,6 +82,7 @@ internal static class CompatMode
         {
             result = await service.BackupAsync(new BackupOptions(settings.BootstrapServers)
             {
+                AllowPartial = parsed.Flag(CompatFlags.AllowPartial),
                 Progress = context.ShowProgress ? new ProgressReporter(context.Error, context.ErrorIsTerminal, "reading committed offsets", "groups", context.Time).Report : null,
             }, cancellationToken);
         }

@@ -50,7 +50,8 @@ internal static class CompatUsage
               DRY_RUN=1 BOOTSTRAP_SERVERS=target:9092 ./restore-offsets.sh
               BOOTSTRAP_SERVERS=target:9092 ./restore-offsets.sh
 
-            Exit status: 0 success, 1 failure, 2 usage error, 3 partial (some groups could not be read).
+            Exit status: 0 success, 1 failure, 2 usage error, 3 partial (only with -allow-partial: some groups could not be read,
+            the others were written). Without -allow-partial a backup that cannot read every group writes no file.
 
             """);
         return text.ToString();

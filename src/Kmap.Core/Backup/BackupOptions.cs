@@ -14,4 +14,10 @@ public sealed record BackupOptions(string Cluster)
 
     /// <summary>Called after each group with (done, total); for a progress line on stderr.</summary>
     public Action<int, int>? Progress { get; init; }
+
+    /// <summary>
+    /// When some groups cannot be read (after the reader's retries), return the others instead of failing. Off by
+    /// default: a backup missing groups must not pass for a complete one. The caller reports the failures (exit 3).
+    /// </summary>
+    public bool AllowPartial { get; init; }
 }

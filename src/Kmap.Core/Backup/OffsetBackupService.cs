@@ -6,7 +6,9 @@ namespace Kmap.Core.Backup;
 
 /// <summary>
 /// Reads every group's committed offsets: all groups in all states, all partitions each has committed
-/// (inactive groups included). Groups with nothing committed are left out and counted.
+/// (inactive groups included). Groups with nothing committed are left out and counted. When a group cannot
+/// be read, the backup fails with <see cref="ClusterException"/> naming every such group, unless
+/// <see cref="BackupOptions.AllowPartial"/> is set.
 /// </summary>
 public sealed class OffsetBackupService(IClusterReader reader, TimeProvider time)
 {
@@ -67,6 +69,11 @@ public sealed class OffsetBackupService(IClusterReader reader, TimeProvider time
             options.Progress?.Invoke(Interlocked.Increment(ref done), listings.Count);
         });
 
+        if (!failed.IsEmpty && !options.AllowPartial)
+        {
+            throw new ClusterException(IncompleteMessage(failed, listings.Count));
+        }
+
         var logOffsets = options.IncludeLogOffsets
             ? await ReadLogOffsetsAsync(committed.Values.SelectMany(v => v.Offsets), cancellationToken)
             : new Dictionary<TopicPartition, LogOffsets>();
@@ -111,6 +118,20 @@ public sealed class OffsetBackupService(IClusterReader reader, TimeProvider time
             ActiveGroups = active,
             FailedGroups = failed.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => (f.Key, f.Value)).ToList(),
         };
+    }
+
+    private static string IncompleteMessage(IReadOnlyDictionary<string, string> failed, int total)
+    {
+        const int Shown = 20;
+        var lines = failed.OrderBy(f => f.Key, StringComparer.Ordinal).Take(Shown).Select(f => $"  group '{f.Key}': {f.Value}").ToList();
+        if (failed.Count > Shown)
+        {
+            lines.Add($"  ... and {failed.Count - Shown} more group(s)");
+        }
+        return $"cannot back up {failed.Count} of {total} consumer group(s), so no file was written (an existing file is left as it was):\n"
+            + string.Join("\n", lines)
+            + "\nCheck the brokers named above (down, restarting, coordinators moving) and run kmap again;"
+            + " -allow-partial writes the groups that could be read and exits 3.";
     }
 
     private async Task<IReadOnlyDictionary<TopicPartition, LogOffsets>> ReadLogOffsetsAsync(IEnumerable<CommittedOffset> offsets, CancellationToken cancellationToken)

@@ -1,33 +1,31 @@
 using System.Collections.Concurrent;
-using System.Net.Sockets;
+using System.Diagnostics;
 using Kmap.Core.Cluster;
 using Kmap.Core.Model;
 
 namespace Kmap.Kafka.Wire;
 
 /// <summary>
-/// Multi-group OffsetFetch (v8+, KIP-709) written by hand, because librdkafka's ListConsumerGroupOffsets
-/// takes exactly one group per call. FindCoordinator v4 looks up coordinators in batches, then each
-/// coordinator gets OffsetFetch requests of <see cref="GroupsPerRequest"/> groups over a few
-/// connections: round trips grow with groups / batch, not with groups. Anything unexpected (a batch
-/// that fails, a coordinator that moved) leaves those groups out, and the caller reads them one by one.
+/// Reads committed offsets of many groups with hand-written requests: FindCoordinator v4 (batched keys), then
+/// multi-group OffsetFetch v8 (KIP-709) per coordinator over a few connections. Unlike librdkafka's admin
+/// ListConsumerGroupOffsets (one group per call, no retries, and a crash on NOT_COORDINATOR, librdkafka#5040)
+/// it retries: NOT_COORDINATOR / COORDINATOR_NOT_AVAILABLE re-find the coordinator, COORDINATOR_LOAD_IN_PROGRESS,
+/// REQUEST_TIMED_OUT and cut or stalled connections reconnect, with backoff, until the overall deadline. Every
+/// group gets an answer: its offsets, or an error naming the broker and the last failure.
 /// </summary>
-internal sealed class MultiGroupOffsetFetch(string bootstrapServers, TimeSpan timeout)
+internal sealed class MultiGroupOffsetFetch(string bootstrapServers, TimeSpan deadline)
 {
     private const short OffsetFetchKey = 9;
     private const short FindCoordinatorKey = 10;
-    private const short ApiVersionsKey = 18;
     private const short OffsetFetchVersion = 8;
     private const short FindCoordinatorVersion = 4;
     private const int KeysPerFindCoordinator = 1_000;
-
-    // Errors after which librdkafka's per-group path (which retries and re-discovers) should try again.
-    private static readonly HashSet<short> Retriable = [14, 15, 16]; // COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR
 
     public int GroupsPerRequest { get; init; } = 250;
 
     public int ConnectionsPerCoordinator { get; init; } = 4;
 
+    /// <summary>Returns null when the cluster does not speak the batched versions (the caller then uses librdkafka).</summary>
     public async Task<IReadOnlyDictionary<string, GroupOffsetsAnswer>?> FetchAsync(IReadOnlyList<string> groups, Action<int>? progress, CancellationToken cancellationToken)
     {
         var answers = new ConcurrentDictionary<string, GroupOffsetsAnswer>(StringComparer.Ordinal);
@@ -35,69 +33,80 @@ internal sealed class MultiGroupOffsetFetch(string bootstrapServers, TimeSpan ti
         {
             return answers;
         }
-        Dictionary<(string Host, int Port), List<string>> byCoordinator;
+        using var overall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        overall.CancelAfter(deadline);
+        var clock = Stopwatch.StartNew();
+        var lastError = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var pending = groups.Distinct(StringComparer.Ordinal).ToList();
+        var done = 0;
+        void Answered(int n) => progress?.Invoke(Interlocked.Add(ref done, n));
+        var supported = (bool?)null;
+        var attempt = 0;
         try
         {
-            using var bootstrap = await WithTimeout(ct => WireConnection.ConnectAnyAsync(bootstrapServers, ct), cancellationToken);
-            if (!await SupportsBatchingAsync(bootstrap, cancellationToken))
+            while (pending.Count > 0)
             {
-                return null;
+                if (attempt > 0)
+                {
+                    await Task.Delay(WireRetry.Backoff(attempt - 1), overall.Token);
+                }
+                attempt++;
+                Dictionary<WireBroker, List<string>> byCoordinator;
+                WireBroker? bootstrap = null;
+                try
+                {
+                    using var connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAnyAsync(bootstrapServers, ct), overall.Token);
+                    bootstrap = connection.Broker;
+                    if (supported is null)
+                    {
+                        var versions = await WireRetry.WithRequestTimeout(ct => BrokerApiVersions.ReadAsync(connection, ct), overall.Token);
+                        supported = versions.Max(OffsetFetchKey) >= OffsetFetchVersion && versions.Max(FindCoordinatorKey) >= FindCoordinatorVersion;
+                        if (supported == false)
+                        {
+                            return null;
+                        }
+                    }
+                    byCoordinator = await FindCoordinatorsAsync(connection, pending, answers, lastError, overall.Token);
+                }
+                catch (Exception e) when (WireRetry.IsTransportFailure(e, overall.Token))
+                {
+                    var where = bootstrap?.ToString() ?? $"the bootstrap brokers {bootstrapServers}";
+                    foreach (var group in pending)
+                    {
+                        lastError[group] = $"FindCoordinator on {where}: {WireRetry.Describe(e)}";
+                    }
+                    continue;
+                }
+                await Task.WhenAll(byCoordinator.Select(c => FetchFromCoordinatorAsync(c.Key, c.Value, answers, lastError, Answered, overall.Token)));
+                pending = pending.Where(g => !answers.ContainsKey(g)).ToList();
             }
-            byCoordinator = await FindCoordinatorsAsync(bootstrap, groups, cancellationToken);
         }
-        catch (Exception e) when (IsTransportFailure(e, cancellationToken))
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return null;
+            // The overall deadline: what is still pending is answered with its last error below.
         }
-
-        var done = 0;
-        await Task.WhenAll(byCoordinator.Select(c => FetchFromCoordinatorAsync(c.Key.Host, c.Key.Port, c.Value, answers, n => progress?.Invoke(Interlocked.Add(ref done, n)), cancellationToken)));
+        cancellationToken.ThrowIfCancellationRequested();
+        if (supported is null && answers.IsEmpty)
+        {
+            // Not one bootstrap broker answered: the same failure for every group, said once by the caller.
+            var why = lastError.Values.FirstOrDefault() ?? "no answer";
+            throw new ClusterException($"cannot reach any bootstrap broker of {bootstrapServers} within {deadline.TotalSeconds:0} s: {why}");
+        }
+        foreach (var group in pending.Where(g => !answers.ContainsKey(g)))
+        {
+            answers[group] = new GroupOffsetsAnswer(null,
+                $"cannot read the committed offsets of group '{group}': gave up after {attempt} attempt(s) in {clock.Elapsed.TotalSeconds:0.0} s; last error: {lastError.GetValueOrDefault(group, "none")}");
+        }
         return answers;
     }
 
-    private static bool IsTransportFailure(Exception e, CancellationToken cancellationToken) =>
-        e is IOException or SocketException or FormatException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
-
-    private async Task<T> WithTimeout<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    private static async Task<Dictionary<WireBroker, List<string>>> FindCoordinatorsAsync(WireConnection connection, IReadOnlyList<string> groups,
+        ConcurrentDictionary<string, GroupOffsetsAnswer> answers, ConcurrentDictionary<string, string> lastError, CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        return await call(deadline.Token);
-    }
-
-    private async Task<bool> SupportsBatchingAsync(WireConnection connection, CancellationToken cancellationToken)
-    {
-        // ApiVersions v0: every broker answers it, and its response header is never flexible.
-        var reader = await WithTimeout(ct => connection.SendAsync(ApiVersionsKey, 0, flexible: false, _ => { }, ct), cancellationToken);
-        if (reader.Int16() != 0)
-        {
-            return false;
-        }
-        short offsetFetchMax = -1, findCoordinatorMax = -1;
-        var count = reader.ArrayLength();
-        for (var i = 0; i < count; i++)
-        {
-            var key = reader.Int16();
-            reader.Int16();
-            var max = reader.Int16();
-            if (key == OffsetFetchKey)
-            {
-                offsetFetchMax = max;
-            }
-            else if (key == FindCoordinatorKey)
-            {
-                findCoordinatorMax = max;
-            }
-        }
-        return offsetFetchMax >= OffsetFetchVersion && findCoordinatorMax >= FindCoordinatorVersion;
-    }
-
-    private async Task<Dictionary<(string Host, int Port), List<string>>> FindCoordinatorsAsync(WireConnection connection, IReadOnlyList<string> groups, CancellationToken cancellationToken)
-    {
-        var result = new Dictionary<(string, int), List<string>>();
+        var result = new Dictionary<WireBroker, List<string>>();
         foreach (var chunk in groups.Chunk(KeysPerFindCoordinator))
         {
-            var reader = await WithTimeout(ct => connection.SendAsync(FindCoordinatorKey, FindCoordinatorVersion, flexible: true, w =>
+            var reader = await WireRetry.WithRequestTimeout(ct => connection.SendAsync(FindCoordinatorKey, FindCoordinatorVersion, flexible: true, w =>
             {
                 w.Int8(0); // key type: group
                 w.CompactArrayLength(chunk.Length);
@@ -112,44 +121,62 @@ internal sealed class MultiGroupOffsetFetch(string bootstrapServers, TimeSpan ti
             for (var i = 0; i < count; i++)
             {
                 var key = reader.CompactString();
-                reader.Int32(); // node id
+                var nodeId = reader.Int32();
                 var host = reader.CompactString();
                 var port = reader.Int32();
                 var error = reader.Int16();
-                reader.CompactNullableString();
+                var message = reader.CompactNullableString();
                 reader.SkipTaggedFields();
-                if (error == 0)
+                if (error == KafkaErrorCodes.None)
                 {
-                    if (!result.TryGetValue((host, port), out var list))
+                    var coordinator = new WireBroker(nodeId, host, port);
+                    if (!result.TryGetValue(coordinator, out var list))
                     {
-                        result[(host, port)] = list = [];
+                        result[coordinator] = list = [];
                     }
                     list.Add(key);
                 }
-                // A group whose coordinator is not known now is left to the per-group path.
+                else if (KafkaErrorCodes.IsRetriable(error))
+                {
+                    lastError[key] = $"FindCoordinator on {connection.Broker}: {KafkaErrorCodes.Name(error)}";
+                }
+                else
+                {
+                    answers[key] = new GroupOffsetsAnswer(null,
+                        $"cannot find the coordinator of group '{key}' on {connection.Broker}: {KafkaErrorCodes.Name(error)}{(string.IsNullOrEmpty(message) ? "" : $" ({message})")}");
+                }
             }
         }
         return result;
     }
 
-    private async Task FetchFromCoordinatorAsync(string host, int port, List<string> groups, ConcurrentDictionary<string, GroupOffsetsAnswer> answers, Action<int> answered, CancellationToken cancellationToken)
+    private async Task FetchFromCoordinatorAsync(WireBroker coordinator, List<string> groups, ConcurrentDictionary<string, GroupOffsetsAnswer> answers,
+        ConcurrentDictionary<string, string> lastError, Action<int> answered, CancellationToken cancellationToken)
     {
         var batches = new ConcurrentQueue<string[]>(groups.Chunk(GroupsPerRequest));
         var workers = Enumerable.Range(0, Math.Min(ConnectionsPerCoordinator, batches.Count)).Select(async _ =>
         {
             WireConnection? connection = null;
+            string[]? batch = null;
             try
             {
-                connection = await WithTimeout(ct => WireConnection.ConnectAsync(host, port, ct), cancellationToken);
-                while (batches.TryDequeue(out var batch))
+                connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAsync(coordinator, ct), cancellationToken);
+                while (batches.TryDequeue(out batch))
                 {
-                    var reader = await WithTimeout(ct => connection.SendAsync(OffsetFetchKey, OffsetFetchVersion, flexible: true, w => WriteOffsetFetch(w, batch), ct), cancellationToken);
-                    answered(ReadOffsetFetch(reader, answers));
+                    var current = batch;
+                    var reader = await WireRetry.WithRequestTimeout(ct => connection.SendAsync(OffsetFetchKey, OffsetFetchVersion, flexible: true, w => WriteOffsetFetch(w, current), ct), cancellationToken);
+                    answered(ReadOffsetFetch(reader, coordinator, answers, lastError));
                 }
             }
-            catch (Exception e) when (IsTransportFailure(e, cancellationToken))
+            catch (Exception e) when (e is OperationCanceledException || WireRetry.IsTransportFailure(e, cancellationToken))
             {
-                // This connection's remaining groups stay unanswered; the per-group path reads them.
+                // The groups of this connection stay pending and are retried on a new connection (or, at the
+                // deadline, reported with this error; a cancellation by the caller surfaces in FetchAsync).
+                var why = $"OffsetFetch on {coordinator}: {WireRetry.Describe(e)}";
+                foreach (var group in batch ?? groups.ToArray())
+                {
+                    lastError[group] = why;
+                }
             }
             finally
             {
@@ -172,8 +199,8 @@ internal sealed class MultiGroupOffsetFetch(string bootstrapServers, TimeSpan ti
         w.EmptyTaggedFields();
     }
 
-    /// <summary>Decodes an OffsetFetch v8 response into answers; returns how many groups it answered.</summary>
-    private int ReadOffsetFetch(WireReader reader, ConcurrentDictionary<string, GroupOffsetsAnswer> answers)
+    /// <summary>Decodes an OffsetFetch v8 response into answers; returns how many groups it answered for good.</summary>
+    private static int ReadOffsetFetch(WireReader reader, WireBroker coordinator, ConcurrentDictionary<string, GroupOffsetsAnswer> answers, ConcurrentDictionary<string, string> lastError)
     {
         reader.Int32(); // throttle
         var answered = 0;
@@ -185,6 +212,7 @@ internal sealed class MultiGroupOffsetFetch(string bootstrapServers, TimeSpan ti
             var group = reader.CompactString();
             var offsets = new List<CommittedOffset>();
             var partitionErrors = new List<string>();
+            var retriablePartition = (short)0;
             var topicCount = reader.CompactArrayLength();
             for (var t = 0; t < topicCount; t++)
             {
@@ -202,9 +230,13 @@ internal sealed class MultiGroupOffsetFetch(string bootstrapServers, TimeSpan ti
                     var metadata = reader.CompactNullableString();
                     var error = reader.Int16();
                     reader.SkipTaggedFields();
-                    if (error != 0)
+                    if (error != KafkaErrorCodes.None)
                     {
-                        partitionErrors.Add($"{topic}-{partition}: {KafkaErrorName(error)}");
+                        partitionErrors.Add($"{topic}-{partition}: {KafkaErrorCodes.Name(error)}");
+                        if (KafkaErrorCodes.IsRetriable(error))
+                        {
+                            retriablePartition = error;
+                        }
                     }
                     else if (offset >= 0)
                     {
@@ -216,30 +248,20 @@ internal sealed class MultiGroupOffsetFetch(string bootstrapServers, TimeSpan ti
             }
             var groupError = reader.Int16();
             reader.SkipTaggedFields();
-            if (Retriable.Contains(groupError))
+            if (KafkaErrorCodes.IsRetriable(groupError) || (groupError == KafkaErrorCodes.None && retriablePartition != 0))
             {
+                // Not now: the group stays pending; NOT_COORDINATOR sends it back through FindCoordinator on the next round.
+                lastError[group] = $"OffsetFetch on {coordinator}: {KafkaErrorCodes.Name(groupError != 0 ? groupError : retriablePartition)}";
                 continue;
             }
             answered++;
-            answers[group] = groupError != 0
-                ? new GroupOffsetsAnswer(null, $"cannot read the committed offsets of group '{group}' on {bootstrapServers}: {KafkaErrorName(groupError)}")
+            answers[group] = groupError != KafkaErrorCodes.None
+                ? new GroupOffsetsAnswer(null, $"cannot read the committed offsets of group '{group}' on {coordinator}: {KafkaErrorCodes.Name(groupError)}")
                 : partitionErrors.Count > 0
-                    ? new GroupOffsetsAnswer(null, $"cannot read every committed offset of group '{group}' on {bootstrapServers}: {string.Join("; ", partitionErrors)}")
+                    ? new GroupOffsetsAnswer(null, $"cannot read every committed offset of group '{group}' on {coordinator}: {string.Join("; ", partitionErrors)}")
                     : new GroupOffsetsAnswer(offsets, null);
         }
         reader.SkipTaggedFields();
         return answered;
     }
-
-    private static string KafkaErrorName(short code) => code switch
-    {
-        15 => "COORDINATOR_NOT_AVAILABLE",
-        16 => "NOT_COORDINATOR",
-        3 => "UNKNOWN_TOPIC_OR_PARTITION",
-        25 => "UNKNOWN_MEMBER_ID",
-        30 => "GROUP_AUTHORIZATION_FAILED",
-        29 => "TOPIC_AUTHORIZATION_FAILED",
-        69 => "GROUP_ID_NOT_FOUND",
-        _ => $"Kafka error code {code}",
-    };
 }

@@ -17,25 +17,34 @@ internal sealed class WireConnection : IDisposable
     private readonly NetworkStream _stream;
     private int _correlationId;
 
-    private WireConnection(TcpClient client)
+    private WireConnection(TcpClient client, WireBroker broker)
     {
         _client = client;
         _stream = client.GetStream();
+        Broker = broker;
     }
 
-    public static async Task<WireConnection> ConnectAsync(string host, int port, CancellationToken cancellationToken)
+    /// <summary>The broker at the other end, for error messages.</summary>
+    public WireBroker Broker { get; }
+
+    public static async Task<WireConnection> ConnectAsync(WireBroker broker, CancellationToken cancellationToken)
     {
         var client = new TcpClient { NoDelay = true };
         try
         {
-            await client.ConnectAsync(host, port, cancellationToken);
+            await client.ConnectAsync(broker.Host, broker.Port, cancellationToken);
+        }
+        catch (SocketException e)
+        {
+            client.Dispose();
+            throw new IOException($"cannot connect to {broker}: {e.Message}", e);
         }
         catch
         {
             client.Dispose();
             throw;
         }
-        return new WireConnection(client);
+        return new WireConnection(client, broker);
     }
 
     /// <summary>Connects to the first "host:port" of a bootstrap list that answers.</summary>
@@ -52,14 +61,14 @@ internal sealed class WireConnection : IDisposable
             }
             try
             {
-                return await ConnectAsync(server[..colon].Trim('[', ']'), port, cancellationToken);
+                return await ConnectAsync(new WireBroker(null, server[..colon].Trim('[', ']'), port), cancellationToken);
             }
-            catch (SocketException e)
+            catch (IOException e)
             {
-                failures.Add($"{server}: {e.Message}");
+                failures.Add(e.Message);
             }
         }
-        throw new IOException($"no bootstrap server answered ({string.Join("; ", failures)})");
+        throw new IOException($"no bootstrap broker answered ({string.Join("; ", failures)})");
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Kmap.Core.Backup;
+using Kmap.Core.Cluster;
 using Kmap.Core.Model;
 using Kmap.Core.Tests.Support;
 
@@ -46,14 +47,30 @@ public class OffsetBackupServiceTests
     }
 
     [Fact]
-    public async Task A_group_that_cannot_be_read_is_reported_and_the_backup_is_partial()
+    public async Task A_group_that_cannot_be_read_fails_the_backup_naming_the_group()
     {
         var cluster = new FakeCluster();
         cluster.AddGroup("ok", GroupState.Empty, ("t", 0, 1));
         cluster.AddGroup("forbidden", GroupState.Empty, ("t", 0, 1));
         cluster.FailingGroups.Add("forbidden");
 
-        var result = await new OffsetBackupService(cluster, TimeProvider.System).BackupAsync(new BackupOptions("c"), TestContext.Current.CancellationToken);
+        var failure = await Assert.ThrowsAsync<ClusterException>(() =>
+            new OffsetBackupService(cluster, TimeProvider.System).BackupAsync(new BackupOptions("c"), TestContext.Current.CancellationToken));
+
+        Assert.Contains("cannot back up 1 of 2 consumer group(s)", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("group 'forbidden'", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("group 'ok'", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_AllowPartial_a_group_that_cannot_be_read_is_reported_and_the_backup_is_partial()
+    {
+        var cluster = new FakeCluster();
+        cluster.AddGroup("ok", GroupState.Empty, ("t", 0, 1));
+        cluster.AddGroup("forbidden", GroupState.Empty, ("t", 0, 1));
+        cluster.FailingGroups.Add("forbidden");
+
+        var result = await new OffsetBackupService(cluster, TimeProvider.System).BackupAsync(new BackupOptions("c") { AllowPartial = true }, TestContext.Current.CancellationToken);
 
         Assert.False(result.IsComplete);
         Assert.Equal("forbidden", result.FailedGroups.Single().Group);

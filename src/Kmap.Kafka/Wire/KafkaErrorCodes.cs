@@ -1,0 +1,34 @@
+namespace Kmap.Kafka.Wire;
+
+/// <summary>The Kafka error codes the hand-written requests meet, by name, and which of them are worth a retry.</summary>
+internal static class KafkaErrorCodes
+{
+    public const short None = 0;
+    public const short RequestTimedOut = 7;
+    public const short CoordinatorLoadInProgress = 14;
+    public const short CoordinatorNotAvailable = 15;
+    public const short NotCoordinator = 16;
+
+    /// <summary>Errors that say "not now" rather than "never": the coordinator is moving, loading or slow.</summary>
+    public static bool IsRetriable(short code) =>
+        code is RequestTimedOut or CoordinatorLoadInProgress or CoordinatorNotAvailable or NotCoordinator;
+
+    /// <summary>Errors after which the coordinator must be looked up again before the retry.</summary>
+    public static bool NeedsNewCoordinator(short code) => code is CoordinatorNotAvailable or NotCoordinator;
+
+    public static string Name(short code) => code switch
+    {
+        3 => "UNKNOWN_TOPIC_OR_PARTITION",
+        RequestTimedOut => "REQUEST_TIMED_OUT",
+        CoordinatorLoadInProgress => "COORDINATOR_LOAD_IN_PROGRESS",
+        CoordinatorNotAvailable => "COORDINATOR_NOT_AVAILABLE",
+        NotCoordinator => "NOT_COORDINATOR",
+        25 => "UNKNOWN_MEMBER_ID",
+        29 => "TOPIC_AUTHORIZATION_FAILED",
+        30 => "GROUP_AUTHORIZATION_FAILED",
+        31 => "CLUSTER_AUTHORIZATION_FAILED",
+        35 => "UNSUPPORTED_VERSION",
+        69 => "GROUP_ID_NOT_FOUND",
+        _ => $"Kafka error code {code}",
+    };
+}
