@@ -59,7 +59,7 @@ public static class ReportCommand
         Core.Config.ConnectionSettings settings;
         try
         {
-            settings = connection.Read(parse, context);
+            settings = connection.Build(parse, context);
         }
         catch (FormatException e)
         {

@@ -96,4 +96,25 @@ public class ConfigCommandTests
         Assert.Equal("ctx-group", list.Stdout.Trim());
         Assert.Equal(list.Stdout, leading.Stdout);
     }
+
+    [Fact]
+    public async Task Backup_restore_and_report_take_the_cluster_from_the_context_when_no_broker_flag_is_given()
+    {
+        await using var sandbox = await SandboxCluster.StartAsync();
+        using (var admin = new Confluent.Kafka.AdminClientBuilder(new Confluent.Kafka.AdminClientConfig { BootstrapServers = sandbox.BootstrapServers }).Build())
+        {
+            await admin.CreateTopicsAsync([new Confluent.Kafka.Admin.TopicSpecification { Name = "ctx-orders", NumPartitions = 1, ReplicationFactor = 1 }]);
+            await admin.AlterConsumerGroupOffsetsAsync([new Confluent.Kafka.ConsumerGroupTopicPartitionOffsets("ctx-group", [new Confluent.Kafka.TopicPartitionOffset("ctx-orders", 0, 0)])]);
+        }
+        using var dir = new TempDirectory();
+        var env = new Dictionary<string, string> { ["KMAP_CONFIG"] = dir.File("config.yaml") };
+        Assert.Equal(0, (await RunAsync(env, "config", "add", "sandbox", "--brokers", sandbox.BootstrapServers)).ExitCode);
+
+        // The guide's newcomer line: one config step, then --context in front of a sub-command.
+        var backup = await RunAsync(env, "--context", "sandbox", "backup", "-o", dir.File("x.json"));
+        Assert.True(backup.ExitCode == 0, backup.ToString());
+        Assert.Contains("\"ctx-group\"", File.ReadAllText(dir.File("x.json")), StringComparison.Ordinal);
+        var verify = await RunAsync(env, "verify", "--context", "sandbox", "--from", dir.File("x.json"));
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+    }
 }
