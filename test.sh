@@ -79,7 +79,7 @@ for project in Kmap.Sandbox.Tests Kmap.Core.Tests Kmap.Kafka.Tests Kmap.Cli.Test
   fi
   "$exe" -noColor -parallel collections > "$log_dir/$project.log" 2>&1
   rc=$?
-  grep -E '^\s*\[FAIL\]|Assert|Exception|Total:' "$log_dir/$project.log" | head -n 200
+  grep -E '\[FAIL\]|Assert|Exception|Total:' "$log_dir/$project.log" | head -n 200
   summary="$(grep -E 'Total: [0-9]+' "$log_dir/$project.log" | tail -n 1)"
   total=$(sed -nE 's/.*Total: ([0-9]+).*/\1/p' <<<"$summary")
   errors=$(sed -nE 's/.*Errors: ([0-9]+).*/\1/p' <<<"$summary")

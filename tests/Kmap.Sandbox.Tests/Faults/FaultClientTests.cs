@@ -74,12 +74,11 @@ public class FaultClientTests
     // The consumer does not retry either: Committed() returns NOT_COORDINATOR, but the consumer has already asked
     // for the coordinator again, so the caller's retry lands on the right broker.
     [Fact]
-    public async Task A_consumer_hands_not_coordinator_to_the_caller_and_looks_the_coordinator_up_again()
+    public async Task A_consumer_hands_not_coordinator_to_the_caller_and_a_retry_reads_the_right_offsets()
     {
         var (sandbox, groups) = await GroupsWithOffsetsAsync();
         await using var _ = sandbox;
         sandbox.Faults.Apply(FaultSpec.Parse("seed=7;error=0.3:NOT_COORDINATOR@OffsetFetch"));
-        var findsBefore = sandbox.Faults.Counters.Requests(ApiKey.FindCoordinator);
         var refusals = 0;
 
         foreach (var group in groups)
@@ -104,8 +103,8 @@ public class FaultClientTests
         var injected = sandbox.Faults.Counters.Errors(ApiKey.OffsetFetch);
         Assert.True(injected > 0, "no NOT_COORDINATOR was injected, so nothing was exercised");
         Assert.Equal(injected, refusals);
-        Assert.True(sandbox.Faults.Counters.Requests(ApiKey.FindCoordinator) - findsBefore >= groups.Count + injected,
-            "a NOT_COORDINATOR did not make the consumer look the coordinator up again");
+        // Whether librdkafka looks the coordinator up again before the consumer closes is its own timing (seen
+        // both ways here); re-discovery is asserted where it is deterministic, in the moving-coordinators test.
     }
 
     [Fact]
