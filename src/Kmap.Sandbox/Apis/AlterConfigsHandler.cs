@@ -115,17 +115,10 @@ public sealed class AlterConfigsHandler : ApiHandler<AlterConfigsRequest, AlterC
 
     private static (ErrorCode, string?) Alter(Dictionary<string, Topic> topics, AlterConfigsResource resource, bool validateOnly)
     {
-        if (resource.ResourceType != ConfigResourceType.Topic)
+        var (error, message, topic) = AlterableTopic.Find(topics, resource.ResourceType, resource.ResourceName, resource.Configs.Select(c => c.Name));
+        if (topic is null)
         {
-            return (ErrorCode.InvalidRequest, $"The sandbox cannot alter configs of resource type {resource.ResourceType}; only topic configs can change");
-        }
-        if (!topics.TryGetValue(resource.ResourceName, out var topic))
-        {
-            return (ErrorCode.UnknownTopicOrPartition, $"Topic '{resource.ResourceName}' does not exist.");
-        }
-        if (resource.Configs.GroupBy(c => c.Name, StringComparer.Ordinal).Any(g => g.Count() > 1))
-        {
-            return (ErrorCode.InvalidRequest, "Error due to duplicate config keys");
+            return (error, message);
         }
         foreach (var config in resource.Configs)
         {
