@@ -71,7 +71,7 @@ public static class ConsumerGroupsCommand
             Verbose = parse.GetValue(o.Verbose),
             Execute = parse.GetValue(o.Execute),
             Export = parse.GetValue(o.Export),
-            Json = parse.GetValue(o.Format) == Config.OutputFormat.Json,
+            Json = parse.GetValue(o.Format) == OutputFormat.Json,
         };
         var action = actions[0];
         if (action != o.List && action != o.ResetOffsets && request.Groups.Count == 0 && !request.AllGroups)

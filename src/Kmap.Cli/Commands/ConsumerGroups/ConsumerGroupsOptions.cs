@@ -33,7 +33,7 @@ internal sealed class ConsumerGroupsOptions
     public Option<bool> DeleteOffsets { get; } = new("--delete-offsets") { Description = "delete a group's committed offsets for --topic" };
     public Option<int?> Timeout { get; } = new("--timeout") { Description = "request timeout in milliseconds (default 30000)" };
 
-    public Option<string> Format { get; } = Config.OutputFormat.Create();
+    public Option<string> Format { get; } = OutputFormat.Create();
 
     public IEnumerable<Option> All =>
     [

@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace Kmap.Cli.Commands.Config;
+namespace Kmap.Cli.Commands;
 
 /// <summary>`--format table|json` of the commands that print data.</summary>
 internal static class OutputFormat
