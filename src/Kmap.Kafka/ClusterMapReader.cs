@@ -34,6 +34,7 @@ public sealed class ClusterMapReader(KafkaAdmin admin, TimeProvider time)
         var topicsMetadata = metadata.Topics.Where(t => !t.Error.IsError).OrderBy(t => t.Topic, StringComparer.Ordinal).ToList();
         var configs = await ReadTopicConfigsAsync(client, topicsMetadata.Select(t => t.Topic).ToList(), cluster);
         var partitions = topicsMetadata.SelectMany(t => t.Partitions.Select(p => new CoreTopicPartition(t.Topic, p.PartitionId))).ToList();
+        var offsetsReadAt = Milliseconds(time.GetUtcNow());
         var offsets = partitions.Count == 0 ? new Dictionary<CoreTopicPartition, LogOffsets>() : await admin.ListLogOffsetsAsync(partitions, cancellationToken);
 
         var topics = topicsMetadata.Select(t => new TopicInfo(
@@ -58,11 +59,42 @@ public sealed class ClusterMapReader(KafkaAdmin admin, TimeProvider time)
             .Select(n => new BrokerInfo(n.Id, n.Host, n.Port, string.IsNullOrEmpty(n.Rack) ? null : n.Rack, description.Controller?.Id == n.Id))
             .ToList();
         var groups = await ReadGroupsAsync(offsets, cancellationToken);
-        var now = time.GetUtcNow();
-        // Milliseconds are enough for a snapshot and keep the JSON readable.
-        var map = new ClusterMap(new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero), cluster, description.ClusterId, description.Controller?.Id, brokers, topics, groups);
+        var map = new ClusterMap(Milliseconds(time.GetUtcNow()), cluster, description.ClusterId, description.Controller?.Id, brokers, topics, groups)
+        {
+            OffsetsReadAt = offsetsReadAt,
+        };
         return ClusterMapCounts.WithBrokerCounts(map);
     }
+
+    /// <summary>
+    /// A second lag sample: the log end offsets of the partitions the groups had committed offsets for,
+    /// then those groups' committed offsets (the order of the first sample). Groups without committed
+    /// offsets are not read again: they have no lag to grow.
+    /// </summary>
+    public async Task<(DateTimeOffset At, IReadOnlyList<ConsumerGroupInfo> Groups)> ReadLagSampleAsync(IReadOnlyList<ConsumerGroupInfo> groups, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        var sampled = groups.Where(g => g.Offsets.Count > 0).ToList();
+        var partitions = sampled.SelectMany(g => g.Offsets.Select(o => new CoreTopicPartition(o.Topic, o.Partition))).Distinct().ToList();
+        var at = Milliseconds(time.GetUtcNow());
+        var ends = partitions.Count == 0 ? new Dictionary<CoreTopicPartition, long>() : await admin.ListLogEndOffsetsAsync(partitions, cancellationToken);
+        var (committed, errors) = await ReadCommittedAsync(sampled.Select(g => g.Group).ToList(), cancellationToken);
+        var result = sampled
+            .Where(g => !errors.ContainsKey(g.Group))
+            .Select(g => g with
+            {
+                Offsets = committed[g.Group].OrderBy(x => x.Topic, StringComparer.Ordinal).ThenBy(x => x.Partition)
+                    .Select(x => new GroupOffsetInfo(x.Topic, x.Partition, x.Offset)
+                    {
+                        LogEndOffset = ends.TryGetValue(new CoreTopicPartition(x.Topic, x.Partition), out var end) ? end : null,
+                    }).ToList(),
+            })
+            .ToList();
+        return (at, result);
+    }
+
+    /// <summary>Milliseconds are enough for a snapshot and keep the JSON readable.</summary>
+    private static DateTimeOffset Milliseconds(DateTimeOffset now) => new(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
 
     private async Task<Dictionary<string, IReadOnlyList<TopicConfigEntry>>> ReadTopicConfigsAsync(IAdminClient client, List<string> topics, string cluster)
     {
@@ -109,6 +141,35 @@ public sealed class ClusterMapReader(KafkaAdmin admin, TimeProvider time)
                 described[d.Group] = d;
             }
         }
+        var (committed, errors) = await ReadCommittedAsync(names, cancellationToken);
+        var listings = listed.ToDictionary(g => g.Group, StringComparer.Ordinal);
+        return names.Select(name =>
+        {
+            described.TryGetValue(name, out var d);
+            var offsets = committed.TryGetValue(name, out var o) ? o : [];
+            return new ConsumerGroupInfo(
+                name,
+                d?.State ?? listings[name].State,
+                d?.Members.Select(m => new GroupMemberInfo(m.MemberId, m.ClientId, m.Host,
+                    m.Assignment.OrderBy(a => a).Select(a => new AssignedPartition(a.Topic, a.Partition)).ToList())).ToList() ?? [],
+                offsets.OrderBy(x => x.Topic, StringComparer.Ordinal).ThenBy(x => x.Partition)
+                    .Select(x => new GroupOffsetInfo(x.Topic, x.Partition, x.Offset)
+                    {
+                        LogEndOffset = logs.TryGetValue(new CoreTopicPartition(x.Topic, x.Partition), out var log) ? log.LogEndOffset : null,
+                    }).ToList())
+            {
+                ProtocolType = d is { Members.Count: > 0 } || listings[name].IsSimple == false ? "consumer" : null,
+                Protocol = string.IsNullOrEmpty(d?.PartitionAssignor) ? null : d.PartitionAssignor,
+                CoordinatorId = d?.CoordinatorId,
+                Error = errors.TryGetValue(name, out var error) ? error : d?.Error,
+            };
+        }).ToList();
+    }
+
+    /// <summary>Committed offsets of many groups, a few at a time; a group that cannot be read has its error instead.</summary>
+    private async Task<(Dictionary<string, IReadOnlyList<CommittedOffset>> Committed, Dictionary<string, string> Errors)> ReadCommittedAsync(
+        IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
         var committed = new Dictionary<string, IReadOnlyList<CommittedOffset>>(StringComparer.Ordinal);
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         using var gate = new SemaphoreSlim(GroupConcurrency);
@@ -135,28 +196,7 @@ public sealed class ClusterMapReader(KafkaAdmin admin, TimeProvider time)
                 gate.Release();
             }
         }));
-        var listings = listed.ToDictionary(g => g.Group, StringComparer.Ordinal);
-        return names.Select(name =>
-        {
-            described.TryGetValue(name, out var d);
-            var offsets = committed.TryGetValue(name, out var o) ? o : [];
-            return new ConsumerGroupInfo(
-                name,
-                d?.State ?? listings[name].State,
-                d?.Members.Select(m => new GroupMemberInfo(m.MemberId, m.ClientId, m.Host,
-                    m.Assignment.OrderBy(a => a).Select(a => new AssignedPartition(a.Topic, a.Partition)).ToList())).ToList() ?? [],
-                offsets.OrderBy(x => x.Topic, StringComparer.Ordinal).ThenBy(x => x.Partition)
-                    .Select(x => new GroupOffsetInfo(x.Topic, x.Partition, x.Offset)
-                    {
-                        LogEndOffset = logs.TryGetValue(new CoreTopicPartition(x.Topic, x.Partition), out var log) ? log.LogEndOffset : null,
-                    }).ToList())
-            {
-                ProtocolType = d is { Members.Count: > 0 } || listings[name].IsSimple == false ? "consumer" : null,
-                Protocol = string.IsNullOrEmpty(d?.PartitionAssignor) ? null : d.PartitionAssignor,
-                CoordinatorId = d?.CoordinatorId,
-                Error = errors.TryGetValue(name, out var error) ? error : d?.Error,
-            };
-        }).ToList();
+        return (committed, errors);
     }
 
     private static async Task<T> Call<T>(Func<Task<T>> call, string cluster, string what)

@@ -22,6 +22,8 @@ internal static class CompatFlags
     public const string TopicSizes = "topic-sizes";
     public const string TopicSizesOutput = "topic-sizes-output";
     public const string TopicList = "topic-list";
+    public const string LagSampleInterval = "lag-sample-interval";
+    public const string Previous = "previous";
     public const string Context = "context";
     public const string AllowPartial = "allow-partial";
     public const string Timeout = "timeout";
@@ -54,5 +56,7 @@ internal static class CompatFlags
         new(TopicSizes, true, "print topic sizes from DescribeLogDirs, largest first"),
         new(TopicSizesOutput, false, "write topic sizes as JSON to FILE", "FILE"),
         new(TopicList, false, "only size these topics", "a,b"),
+        new(LagSampleInterval, false, "with -output/-html: read the groups' lag again after this long to see which lag grows (default 10s; 0: one sample)", "DURATION"),
+        new(Previous, false, "with -output/-html: measure lag growth against this earlier cluster JSON instead of a second sample", "FILE"),
     ];
 }

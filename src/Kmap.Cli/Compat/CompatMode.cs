@@ -1,6 +1,7 @@
 using Kmap.Cli.Commands.ClusterMap;
 using Kmap.Core.Backup;
 using Kmap.Core.Cluster;
+using Kmap.Core.ClusterMap;
 using Kmap.Core.Config;
 using Kmap.Core.Scripts;
 using Kmap.Kafka;
@@ -39,6 +40,21 @@ internal static class CompatMode
         var scriptPath = parsed.Get(CompatFlags.RestoreOffsetsScript);
         // With no output flag at all, the Go tool wrote the cluster JSON and HTML report under their default names.
         var mapRequest = MapRequest(parsed) ?? (jsonPath is null && scriptPath is null ? ClusterMapRequest.Defaults : null);
+        if (mapRequest is not null)
+        {
+            try
+            {
+                mapRequest = mapRequest with
+                {
+                    LagSampleInterval = parsed.Get(CompatFlags.LagSampleInterval) is { } interval ? LagSampleInterval.Parse(interval) : LagSampleInterval.Default,
+                    PreviousPath = parsed.Get(CompatFlags.Previous),
+                };
+            }
+            catch (FormatException e)
+            {
+                return await UsageErrorAsync(context, e.Message.Replace("--lag-sample-interval", "-lag-sample-interval", StringComparison.Ordinal));
+            }
+        }
 
         ConnectionSettings settings;
         try

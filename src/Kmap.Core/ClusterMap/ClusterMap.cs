@@ -16,6 +16,9 @@ public sealed record ClusterMap(
     /// <summary>Bumped when a field changes meaning; readers check it.</summary>
     public int FormatVersion { get; init; } = 1;
 
+    /// <summary>When the log end offsets were read: the moment the lags are as of (null in files of older kmaps).</summary>
+    public DateTimeOffset? OffsetsReadAt { get; init; }
+
     /// <summary>Whole-cluster counts, recomputed from the lists (so a hand-edited file cannot disagree with itself).</summary>
     public ClusterTotals Totals => ClusterTotals.Of(this);
 }
@@ -96,6 +99,9 @@ public sealed record ConsumerGroupInfo(string Group, string State, IReadOnlyList
     public int? CoordinatorId { get; init; }
 
     public string? Error { get; init; }
+
+    /// <summary>How the lag moved between two samples; null when only one was taken.</summary>
+    public LagGrowth? LagGrowth { get; init; }
 
     /// <summary>Sum of the lags that are known.</summary>
     public long TotalLag => Offsets.Sum(o => o.Lag ?? 0);

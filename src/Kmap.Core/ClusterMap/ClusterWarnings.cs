@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Kmap.Core.ClusterMap;
 
 /// <summary>What deserves attention in a cluster, in plain sentences (the report's warning list).</summary>
@@ -22,9 +24,15 @@ public static class ClusterWarnings
         }
         foreach (var group in map.ConsumerGroups)
         {
-            // One snapshot cannot show lag growing; lag with nobody consuming is the case that only grows.
-            if (group.TotalLag > 0 && group.Members.Count == 0)
+            var idle = group.Members.Count == 0 ? ", no active member" : "";
+            if (group.LagGrowth is { IsGrowing: true } growth)
             {
+                warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"Group {group.Group}: lag growing: {growth.LagBefore} -> {growth.LagAfter} in {growth.IntervalSeconds:0.###} s ({growth.GrowthPerSecond:+0.##} records/s; produced {growth.ProducedPerSecond:0.##}/s, consumed {growth.ConsumedPerSecond:0.##}/s{idle})"));
+            }
+            else if (group.LagGrowth is null && group.TotalLag > 0 && group.Members.Count == 0)
+            {
+                // One snapshot cannot show lag growing; lag with nobody consuming is the case that only grows.
                 warnings.Add($"Group {group.Group}: lag {group.TotalLag} and no active member (the lag can only grow)");
             }
             if (group.Error is not null)

@@ -16,10 +16,32 @@ internal static class ClusterMapRun
         {
             await context.Error.WriteLineAsync($"kmap: mapping {settings.BootstrapServers}...");
         }
+        Map? previous = null;
+        if (request.PreviousPath is { } previousPath && request.WantsLagGrowth)
+        {
+            try
+            {
+                previous = ClusterMapJson.Deserialize(await File.ReadAllTextAsync(previousPath, cancellationToken));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+            {
+                await context.Error.WriteLineAsync($"kmap: --previous {previousPath}: {e.Message}");
+                return ExitCodes.Usage;
+            }
+        }
         Map map;
+        var reader = new ClusterMapReader(admin, context.Time);
         try
         {
-            map = await new ClusterMapReader(admin, context.Time).ReadAsync(settings.BootstrapServers, cancellationToken);
+            map = await reader.ReadAsync(settings.BootstrapServers, cancellationToken);
+            if (previous is not null)
+            {
+                map = LagGrowth.SincePrevious(map, previous);
+            }
+            else if (request.WantsLagGrowth && request.LagSampleInterval > TimeSpan.Zero)
+            {
+                map = await SampleLagAgainAsync(reader, map, request.LagSampleInterval, context, cancellationToken);
+            }
         }
         catch (ClusterException e)
         {
@@ -36,7 +58,7 @@ internal static class ClusterMapRun
                 var messages = map.Topics.ToDictionary(t => t.Name, t => t.MessageCount, StringComparer.Ordinal);
                 if (request.TopicSizes)
                 {
-                    await context.Out.WriteAsync(TopicSizeReport.Table(sizes, messages));
+                    await context.Out.WriteAsync(request.TopicSizesJson ? TopicSizeReport.Json(sizes, messages, map.Cluster, map.Timestamp) : TopicSizeReport.Table(sizes, messages));
                     await context.Error.WriteLineAsync($"kmap: {MessageCounts.Caveat}");
                 }
                 if (request.TopicSizesPath is not null)
@@ -70,6 +92,10 @@ internal static class ClusterMapRun
             {
                 await WriteAsync(context, request.DotPath, ClusterGraphviz.Render(map), "Graphviz graph", null, cancellationToken);
             }
+            if (request.Table)
+            {
+                await context.Out.WriteAsync(ClusterMapTable.Render(map));
+            }
             if (request.RecreateScriptPath is not null)
             {
                 await WriteAsync(context, request.RecreateScriptPath, RecreateScriptWriter.Write(map, KmapApp.Version, context.KmapPath), "topic recreation script", AtomicFile.Executable, cancellationToken);
@@ -84,6 +110,28 @@ internal static class ClusterMapRun
         await context.Error.WriteLineAsync(
             $"kmap: {totals.Brokers} brokers, {totals.Topics} topics, {totals.Partitions} partitions ({totals.UnderReplicatedPartitions} under-replicated, {totals.OfflinePartitions} offline), {totals.ConsumerGroups} groups, {totals.Messages} messages");
         return exit;
+    }
+
+    /// <summary>
+    /// Waits until the interval has passed since the first sample's log end offsets were read (on a large
+    /// cluster, reading the rest of it already took that long), then reads the groups' lag again.
+    /// </summary>
+    private static async Task<Map> SampleLagAgainAsync(ClusterMapReader reader, Map map, TimeSpan interval, CliContext context, CancellationToken cancellationToken)
+    {
+        if (map.ConsumerGroups.All(g => g.Offsets.Count == 0))
+        {
+            return map;
+        }
+        var first = map.OffsetsReadAt ?? map.Timestamp;
+        var wait = first + interval - context.Time.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            await context.Error.WriteLineAsync(
+                $"kmap: sampling consumer-group lag again in {wait.TotalSeconds:0.#} s to see which lag grows (--lag-sample-interval 0 skips this)");
+            await Task.Delay(wait, context.Time, cancellationToken);
+        }
+        var (at, groups) = await reader.ReadLagSampleAsync(map.ConsumerGroups, cancellationToken);
+        return LagGrowth.Apply(map, LagGrowth.SampleBasis, map.ConsumerGroups, first, groups, at);
     }
 
     internal static Map WithSizes(Map map, IReadOnlyList<TopicSize> sizes)
