@@ -77,7 +77,7 @@ public sealed class ClusterMapReader(KafkaAdmin admin, TimeProvider time)
         var sampled = groups.Where(g => g.Offsets.Count > 0).ToList();
         var partitions = sampled.SelectMany(g => g.Offsets.Select(o => new CoreTopicPartition(o.Topic, o.Partition))).Distinct().ToList();
         var at = Milliseconds(time.GetUtcNow());
-        var ends = partitions.Count == 0 ? new Dictionary<CoreTopicPartition, long>() : await admin.ListLogEndOffsetsAsync(partitions, cancellationToken);
+        var ends = partitions.Count == 0 ? new Dictionary<CoreTopicPartition, LogOffsets>() : await admin.ListLogOffsetsAsync(partitions, cancellationToken);
         var (committed, errors) = await ReadCommittedAsync(sampled.Select(g => g.Group).ToList(), cancellationToken);
         var result = sampled
             .Where(g => !errors.ContainsKey(g.Group))
@@ -86,7 +86,7 @@ public sealed class ClusterMapReader(KafkaAdmin admin, TimeProvider time)
                 Offsets = committed[g.Group].OrderBy(x => x.Topic, StringComparer.Ordinal).ThenBy(x => x.Partition)
                     .Select(x => new GroupOffsetInfo(x.Topic, x.Partition, x.Offset)
                     {
-                        LogEndOffset = ends.TryGetValue(new CoreTopicPartition(x.Topic, x.Partition), out var end) ? end : null,
+                        LogEndOffset = ends.TryGetValue(new CoreTopicPartition(x.Topic, x.Partition), out var log) ? log.LogEndOffset : null,
                     }).ToList(),
             })
             .ToList();

@@ -221,13 +221,6 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
         return result;
     }
 
-    /// <summary>Log end offsets only (half the requests of ListLogOffsetsAsync); a partition that cannot be read is absent.</summary>
-    public async Task<IReadOnlyDictionary<CoreTopicPartition, long>> ListLogEndOffsetsAsync(IReadOnlyCollection<CoreTopicPartition> partitions, CancellationToken cancellationToken)
-    {
-        var latest = await ListOffsetsAsync(partitions, OffsetSpec.Latest(), "read log end offsets");
-        return latest.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value!.Value);
-    }
-
     public async Task<IReadOnlyDictionary<CoreTopicPartition, long?>> ListOffsetsForTimeAsync(IReadOnlyCollection<CoreTopicPartition> partitions, DateTimeOffset time, CancellationToken cancellationToken)
     {
         var found = await ListOffsetsAsync(partitions, OffsetSpec.ForTimestamp(time.ToUnixTimeMilliseconds()), "look up offsets by time");

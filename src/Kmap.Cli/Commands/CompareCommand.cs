@@ -4,7 +4,6 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Kmap.Core.Cluster;
 using Kmap.Core.ClusterMap;
-using Kmap.Core.Config;
 using Kmap.Kafka;
 using Map = Kmap.Core.ClusterMap.ClusterMap;
 
@@ -19,34 +18,47 @@ public static class CompareCommand
     public static Command Create(CliContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var files = new Argument<string[]>("cluster-json") { Description = "cluster JSON files (kmap -output); a live side comes from --source-brokers/--target-brokers", Arity = new ArgumentArity(0, 2) };
-        var sourceBrokers = new Option<string?>("--source-brokers") { Description = "read the source live from this cluster" };
-        var targetBrokers = new Option<string?>("--target-brokers") { Description = "read the target live from this cluster" };
-        var sourceConfig = new Option<string?>("--source-command-config") { Description = "client.properties for the source" };
-        var targetConfig = new Option<string?>("--target-command-config") { Description = "client.properties for the target" };
-        var json = new Option<bool>("--json") { Description = "print the differences as JSON" };
+        var files = new Argument<string[]>("cluster-json") { Description = "cluster JSON files (kmap -output); a live side comes from --source-brokers/--source-context or --target-brokers/--target-context", Arity = new ArgumentArity(0, 2) };
+        var source = ConnectionOptions.ForSide("source");
+        var target = ConnectionOptions.ForSide("target");
+        var json = new Option<bool>("--json") { Description = "print the differences as JSON (same as --format json)" };
+        var format = OutputFormat.Create();
         var skip = new Option<string?>("--skip") { Description = "leave out checks: any of topics,configs,messages,groups (comma-separated)" };
         var command = new Command("compare", """
             Compare two clusters: topics, partitions, replication factors, topic-level configs, message
             counts (log end minus start) and committed group offsets. Kafka's internal topics are left out.
 
+            Each live side has its own connection: --SIDE-brokers, --SIDE-context (a context of `kmap
+            config`), --SIDE-command-config, --SIDE-security-protocol, --SIDE-sasl-*, --SIDE-tls-*, and its
+            password may come from KMAP_SOURCE_SASL_PASSWORD / KMAP_TARGET_SASL_PASSWORD. KMAP_CONTEXT,
+            KMAP_BROKERS and KMAP_SASL_PASSWORD are not used: they would name one cluster for both sides.
+
             Examples:
               kmap compare before.json after.json
               kmap compare source.json --target-brokers target:9092 --skip messages,groups
-              kmap compare --source-brokers a:9092 --target-brokers b:9092 --json
+              kmap compare --source-context prod --target-context dr --format json
+              kmap compare --source-brokers a:9092 --target-brokers b:9093 --target-command-config b.properties
 
             Exit status: 0 equal, 3 different, 1 failure, 2 usage error.
             """)
         {
-            files, sourceBrokers, targetBrokers, sourceConfig, targetConfig, json, skip,
+            files, json, format, skip,
         };
+        source.AddTo(command);
+        target.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var paths = new Queue<string>(parse.GetValue(files) ?? []);
-            var expected = (parse.GetValue(sourceBrokers) is null ? 1 : 0) + (parse.GetValue(targetBrokers) is null ? 1 : 0);
+            var expected = (source.IsGiven(parse) ? 0 : 1) + (target.IsGiven(parse) ? 0 : 1);
             if (paths.Count != expected)
             {
-                await context.Error.WriteLineAsync($"kmap compare: give two sides: {expected} cluster JSON file(s) besides --source-brokers/--target-brokers, got {paths.Count}");
+                await context.Error.WriteLineAsync($"kmap compare: give two sides: {expected} cluster JSON file(s) besides --source-brokers/--source-context and --target-brokers/--target-context, got {paths.Count}");
+                return ExitCodes.Usage;
+            }
+            var asJson = parse.GetValue(json) || parse.GetValue(format) == OutputFormat.Json;
+            if (parse.GetValue(json) && parse.GetResult(format) is { Implicit: false } && parse.GetValue(format) == OutputFormat.Table)
+            {
+                await context.Error.WriteLineAsync("kmap compare: --json and --format table contradict each other; give one");
                 return ExitCodes.Usage;
             }
             CompareOptions options;
@@ -59,11 +71,11 @@ public static class CompareCommand
                 await context.Error.WriteLineAsync($"kmap compare: {e.Message}");
                 return ExitCodes.Usage;
             }
-            Map source, target;
+            Map sourceMap, targetMap;
             try
             {
-                source = await ReadSideAsync(parse.GetValue(sourceBrokers), parse.GetValue(sourceConfig), paths, context, cancellationToken);
-                target = await ReadSideAsync(parse.GetValue(targetBrokers), parse.GetValue(targetConfig), paths, context, cancellationToken);
+                sourceMap = await ReadSideAsync(source, parse, paths, context, cancellationToken);
+                targetMap = await ReadSideAsync(target, parse, paths, context, cancellationToken);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
             {
@@ -75,8 +87,8 @@ public static class CompareCommand
                 await context.Error.WriteLineAsync($"kmap compare: {e.Message}");
                 return ExitCodes.Failure;
             }
-            var differences = ClusterComparison.Compare(source, target, options);
-            await context.Out.WriteAsync(parse.GetValue(json) ? Json(source, target, differences) : Table(source, target, differences));
+            var differences = ClusterComparison.Compare(sourceMap, targetMap, options);
+            await context.Out.WriteAsync(asJson ? Json(sourceMap, targetMap, differences) : Table(sourceMap, targetMap, differences));
             return differences.Count == 0 ? ExitCodes.Success : ExitCodes.Partial;
         });
         return command;
@@ -99,9 +111,9 @@ public static class CompareCommand
         return options;
     }
 
-    private static async Task<Map> ReadSideAsync(string? brokers, string? commandConfig, Queue<string> paths, CliContext context, CancellationToken cancellationToken)
+    private static async Task<Map> ReadSideAsync(ConnectionOptions side, ParseResult parse, Queue<string> paths, CliContext context, CancellationToken cancellationToken)
     {
-        if (brokers is null)
+        if (!side.IsGiven(parse))
         {
             var path = paths.Dequeue();
             try
@@ -113,8 +125,7 @@ public static class CompareCommand
                 throw new FormatException($"{path}: {e.Message}", e);
             }
         }
-        var settings = ConnectionSettingsBuilder.Build(new AuthFlags { BootstrapServers = brokers, CommandConfig = commandConfig },
-            context.Environment, File.ReadAllText, m => context.Error.WriteLine(m));
+        var settings = side.Build(parse, context);
         using var admin = new KafkaAdmin(settings, log: m => context.Error.WriteLine($"kmap: {m}"));
         return await new ClusterMapReader(admin, context.Time).ReadAsync(settings.BootstrapServers, cancellationToken);
     }
