@@ -67,6 +67,34 @@ public sealed class ClusterMapReader(KafkaAdmin admin, TimeProvider time)
     }
 
     /// <summary>
+    /// The topics `include` accepts, with their partitions (leader, replicas, ISR) and non-default configs,
+    /// and nothing else: what `kmap topics --describe` prints. Offsets are not read.
+    /// </summary>
+    public async Task<IReadOnlyList<TopicInfo>> DescribeTopicsAsync(string cluster, Func<string, bool> include, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(include);
+        cancellationToken.ThrowIfCancellationRequested();
+        Metadata metadata;
+        try
+        {
+            metadata = admin.Client.GetMetadata(admin.Timeout);
+        }
+        catch (KafkaException e)
+        {
+            throw new ClusterException($"cannot read the metadata of {cluster}: {e.Error.Reason}", e);
+        }
+        var topics = metadata.Topics.Where(t => !t.Error.IsError && include(t.Topic)).OrderBy(t => t.Topic, StringComparer.Ordinal).ToList();
+        var configs = await ReadTopicConfigsAsync(admin.Client, topics.Select(t => t.Topic).ToList(), cluster);
+        return topics.Select(t => new TopicInfo(
+            t.Topic,
+            t.Partitions.OrderBy(p => p.PartitionId).Select(p => new PartitionInfo(p.PartitionId, p.Leader >= 0 ? p.Leader : null, p.Replicas.ToList(), p.InSyncReplicas.ToList())).ToList(),
+            configs.TryGetValue(t.Topic, out var c) ? c : [])
+        {
+            IsInternal = t.Topic.StartsWith("__", StringComparison.Ordinal),
+        }).ToList();
+    }
+
+    /// <summary>
     /// A second lag sample: the log end offsets of the partitions the groups had committed offsets for,
     /// then those groups' committed offsets (the order of the first sample). Groups without committed
     /// offsets are not read again: they have no lag to grow.
