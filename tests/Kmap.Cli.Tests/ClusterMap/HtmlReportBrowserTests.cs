@@ -24,10 +24,10 @@ public class HtmlReportBrowserTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<string> MapToHtmlAsync(string bootstrap, string directory)
+    private static async Task<string> MapToHtmlAsync(string bootstrap, string directory, params string[] more)
     {
         var path = Path.Combine(directory, "report.html");
-        var run = await CliRun.RunAsync("-brokers", bootstrap, "-html", path);
+        var run = await CliRun.RunAsync(["-brokers", bootstrap, "-html", path, .. more]);
         Assert.True(run.ExitCode == 0, run.ToString());
         return path;
     }
@@ -81,7 +81,17 @@ public class HtmlReportBrowserTests(ITestOutputHelper output)
             await admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets("billing", [new TopicPartitionOffset("payments", 0, 0)])]);
         }
         using var dir = new TempDirectory();
-        var path = await MapToHtmlAsync(bootstrap, dir.Path);
+        // The lag of the hostile group grows between a previous map and this one: its name lands in a warning.
+        var before = await CliRun.RunAsync("-brokers", bootstrap, "-output", dir.File("before.json"), "-lag-sample-interval", "0");
+        Assert.True(before.ExitCode == 0, before.ToString());
+        using (var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = bootstrap }).Build())
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                await producer.ProduceAsync(new TopicPartition("orders", 0), new Message<Null, string> { Value = $"late order {i}" }, Ct);
+            }
+        }
+        var path = await MapToHtmlAsync(bootstrap, dir.Path, "-previous", dir.File("before.json"));
         var (playwright, browser) = await Chromium.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
@@ -103,7 +113,11 @@ public class HtmlReportBrowserTests(ITestOutputHelper output)
         Assert.True(await page.EvaluateAsync<bool>("() => window.__pwned === undefined"), "a group name ran as script");
         Assert.Equal(0, await page.Locator("img").CountAsync());
         Assert.Equal(1, await page.Locator("#groups td", new PageLocatorOptions { HasTextString = HostileGroup }).CountAsync());
-        Assert.Contains("Group " + HostileGroup + ": lag 4 and no active member", await page.InnerTextAsync("#warnings"), StringComparison.Ordinal);
+        var warnings = await page.InnerTextAsync("#warnings");
+        Assert.Contains("Group " + HostileGroup + ": lag growing: 4 -> 9 in ", warnings, StringComparison.Ordinal);
+        Assert.DoesNotContain("billing", warnings, StringComparison.Ordinal);
+        var flagged = await page.Locator("#groups tbody tr.bad").AllInnerTextsAsync();
+        Assert.Contains(HostileGroup, Assert.Single(flagged), StringComparison.Ordinal);
         Assert.True(new FileInfo(shot).Length > 10_000, "the screenshot is empty");
     }
 
