@@ -67,6 +67,8 @@ public class LagGrowthCommandTests
         var after = await CliRun.RunAsync("report", "--bootstrap-server", sandbox.BootstrapServers, "--format", "table", "--previous", dir.File("before.json"));
         var json = await CliRun.RunAsync("report", "--bootstrap-server", sandbox.BootstrapServers, "--format", "json", "--previous", dir.File("before.json"));
         var badInterval = await CliRun.RunAsync("report", "--bootstrap-server", sandbox.BootstrapServers, "--lag-sample-interval", "soon");
+        await using var other = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 1 }, cancellationToken: Ct);
+        var otherCluster = await CliRun.RunAsync("report", "--bootstrap-server", other.BootstrapServers, "--json", "--previous", dir.File("before.json"));
 
         Assert.True(before.ExitCode == 0, before.ToString());
         Assert.DoesNotContain("sampling", before.Stderr, StringComparison.Ordinal);
@@ -78,6 +80,8 @@ public class LagGrowthCommandTests
         Assert.Equal((LagGrowth.PreviousBasis, 0L, 7L, 7L, 0L), (growth.Basis, growth.LagBefore, growth.LagAfter, growth.Produced, growth.Consumed));
         Assert.Equal(2, badInterval.ExitCode);
         Assert.Contains("'soon' is not a duration", badInterval.Stderr, StringComparison.Ordinal);
+        Assert.True(otherCluster.ExitCode == 3, otherCluster.ToString());
+        Assert.Contains("no lag growth measured; give a map of this cluster", otherCluster.Stderr, StringComparison.Ordinal);
     }
 
     private static async Task ProduceAsync(string bootstrap, int count)

@@ -30,11 +30,18 @@ internal static class ClusterMapRun
             }
         }
         Map map;
+        var exitAfterMap = ExitCodes.Success;
         var reader = new ClusterMapReader(admin, context.Time);
         try
         {
             map = await reader.ReadAsync(settings.BootstrapServers, cancellationToken);
-            if (previous is not null)
+            if (previous is not null && previous.ClusterId is { } previousId && map.ClusterId is { } id && previousId != id)
+            {
+                await context.Error.WriteLineAsync(
+                    $"kmap: --previous {request.PreviousPath} maps cluster {previousId}, not {id} ({map.Cluster}): no lag growth measured; give a map of this cluster");
+                exitAfterMap = ExitCodes.Partial;
+            }
+            else if (previous is not null)
             {
                 map = LagGrowth.SincePrevious(map, previous);
             }
@@ -48,7 +55,7 @@ internal static class ClusterMapRun
             await context.Error.WriteLineAsync($"kmap: {e.Message}");
             return ExitCodes.Failure;
         }
-        var exit = ExitCodes.Success;
+        var exit = exitAfterMap;
         if (request.WantsSizes)
         {
             try
