@@ -1,3 +1,4 @@
+using System.Globalization;
 using Kmap.Core.Cluster;
 using Kmap.Core.ClusterMap;
 using Kmap.Core.Config;
@@ -133,8 +134,8 @@ internal static class ClusterMapRun
         var wait = first + interval - context.Time.GetUtcNow();
         if (wait > TimeSpan.Zero)
         {
-            await context.Error.WriteLineAsync(
-                $"kmap: sampling consumer-group lag again in {wait.TotalSeconds:0.#} s to see which lag grows (--lag-sample-interval 0 skips this)");
+            await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"kmap: sampling consumer-group lag again in {wait.TotalSeconds:0.#} s to see which lag grows (--lag-sample-interval 0 skips this)"));
             await Task.Delay(wait, context.Time, cancellationToken);
         }
         var (at, groups) = await reader.ReadLagSampleAsync(map.ConsumerGroups, cancellationToken);
