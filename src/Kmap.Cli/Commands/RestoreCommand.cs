@@ -152,7 +152,18 @@ public static class RestoreCommand
                     await context.Error.WriteLineAsync($"kmap: note: {group.Key} had no offset before on {string.Join(", ", group.Select(g => g.Partition))}; "
                         + $"undoing cannot remove those (kmap consumer-groups --delete-offsets --group {group.Key} --topic TOPIC, or --delete the group)");
                 }
-                var options = new ApplyOptions { MaxConcurrency = parse.GetValue(concurrency), GroupDone = result => Say(RestoreReport.Describe(result)) };
+                // A line per group as it finishes; groups never started after Ctrl-C are listed once, in the summary.
+                var options = new ApplyOptions
+                {
+                    MaxConcurrency = parse.GetValue(concurrency),
+                    GroupDone = result =>
+                    {
+                        if (!result.Interrupted || result.Attempts > 0)
+                        {
+                            Say(RestoreReport.Describe(result));
+                        }
+                    },
+                };
                 var results = await new ResetExecutor(admin).ApplyAsync(plan, options, admin, token);
                 if (results.Any(r => r.Interrupted))
                 {

@@ -141,6 +141,51 @@ public class OffsetRestorePlannerTests
     }
 
     [Fact]
+    public async Task Missing_topics_are_created_with_the_sources_partition_count_or_highest_plus_one_with_a_warning()
+    {
+        var (cluster, records) = Target(lead: 0);
+        var offsets = Backup(("g", Offset(3) with { Topic = "payments", Partition = 1 }), ("h", Offset(3) with { Topic = "audit", Partition = 0 }));
+        var withCounts = offsets with { PartitionCounts = new Dictionary<string, int> { ["payments"] = 6 } };
+
+        var plan = await Plan(cluster, records, new RestoreRequest(withCounts) { Translate = TranslateMode.Offset, CreateMissingTopics = true });
+
+        Assert.Equal(6, plan.TopicsToCreate["payments"]);
+        Assert.Contains("topic 'payments' is missing on the target: it will be created with 6 partition(s), as on the source", plan.Notes);
+        Assert.Equal(1, plan.TopicsToCreate["audit"]);
+        Assert.Contains(plan.Notes, n => n.StartsWith("warning: the backup does not say how many partitions topic 'audit' had on the source", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan.Notes, n => n.Contains("topic 'payments' had", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Verify_plans_active_groups_too_they_stay_refused_and_their_drift_is_marked_expected()
+    {
+        var (cluster, records) = Target(lead: 0);
+        cluster.AddGroup("live", GroupState.Stable, ("orders", 0, 9));
+        cluster.Members["live"] = 2;
+        cluster.AddGroup("idle", GroupState.Empty, ("orders", 0, 3));
+        var backup = Backup(("live", Offset(3)), ("idle", Offset(3)));
+
+        var restore = await Plan(cluster, records, new RestoreRequest(backup) { Translate = TranslateMode.Offset, Overwrite = true });
+        var verify = await Plan(cluster, records, new RestoreRequest(backup) { Translate = TranslateMode.Offset, Overwrite = true, IncludeActiveGroups = true });
+        var report = DriftReport.Compute(verify);
+        cluster.Commits["idle"][new TopicPartition("orders", 0)] = 4;
+        var idleDrift = DriftReport.Compute(await Plan(cluster, records, new RestoreRequest(backup) { Translate = TranslateMode.Offset, Overwrite = true, IncludeActiveGroups = true }));
+
+        Assert.Empty(restore.Groups.Single(g => g.Group == "live").Offsets);
+        var live = verify.Groups.Single(g => g.Group == "live");
+        Assert.False(live.CanApply);
+        Assert.Equal(2, live.ActiveMembers);
+        Assert.Equal((3L, (long?)9), (live.Offsets[0].NewOffset, live.Offsets[0].Current));
+        Assert.Equal(2, report.Compared);
+        var drift = Assert.Single(report.Drifted);
+        Assert.Equal(("live", 6L, true), (drift.Group, drift.Drift!.Value, drift.GroupActive));
+        Assert.False(report.HasUnexpectedDrift);
+        Assert.Equal(["live"], report.ActiveGroups.Select(g => g.Group));
+        Assert.True(idleDrift.HasUnexpectedDrift);
+        Assert.Equal(2, idleDrift.Drifted.Count);
+    }
+
+    [Fact]
     public async Task Existing_groups_are_kept_moved_forward_with_no_rewind_or_replaced_with_overwrite()
     {
         var (cluster, records) = Target(lead: 0);

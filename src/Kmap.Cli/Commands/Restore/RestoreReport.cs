@@ -17,7 +17,7 @@ internal static class RestoreReport
         }
         if (result.Interrupted)
         {
-            return $"{result.Group}: not written: {result.Error ?? "interrupted before its commit was sent"}";
+            return $"{result.Group}: {result.Error ?? "interrupted before retrying: not written"}";
         }
         if (result.Succeeded)
         {
