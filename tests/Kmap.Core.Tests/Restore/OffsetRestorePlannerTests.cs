@@ -278,6 +278,73 @@ public class OffsetRestorePlannerTests
         Assert.All(flaky.Calls, c => Assert.Equal(2, c));
     }
 
+    [Fact]
+    public async Task Interrupted_the_commit_in_flight_completes_no_group_starts_after_it_and_no_retry_is_sent()
+    {
+        var (cluster, records) = Target(lead: 0);
+        cluster.AddTopic("orders", 2, 0, 20);
+        var backup = new OffsetBackup(T0, "source:9092", new[] { "a", "b", "c" }.Select(g =>
+            new GroupOffsets(g, [new BackedUpOffset("orders", 0, 3), new BackedUpOffset("orders", 1, 4)], T0)).ToList());
+        var plan = await Plan(cluster, records, new RestoreRequest(backup) { Translate = TranslateMode.Offset });
+        using var ctrlC = new CancellationTokenSource();
+        // Ctrl-C arrives while the first group's commit is on its way.
+        var interrupting = new InterruptingWriter(cluster, ctrlC);
+        var done = new List<string>();
+
+        var results = await new ResetExecutor(interrupting).ApplyAsync(plan, new ApplyOptions { MaxConcurrency = 1, GroupDone = r => done.Add(r.Group) }, cluster, ctrlC.Token);
+        using var again = new CancellationTokenSource();
+        var flaky = new FlakyWriter(cluster, failures: 1);
+        var retried = await new ResetExecutor(new CancellingWriter(flaky, again)).ApplyAsync(plan with { Groups = [plan.Groups[1]] }, new ApplyOptions { RetryDelay = TimeSpan.FromSeconds(30) }, cluster, again.Token);
+
+        Assert.True(results[0].Succeeded);
+        Assert.Equal(new long[] { 3, 4 }, new[] { cluster.Commits["a"][new TopicPartition("orders", 0)], cluster.Commits["a"][new TopicPartition("orders", 1)] });
+        Assert.All(results.Skip(1), r => Assert.True(r.Interrupted && r.Attempts == 0 && !r.Succeeded, r.ToString()));
+        Assert.False(cluster.Commits.ContainsKey("b"));
+        Assert.False(cluster.Commits.ContainsKey("c"));
+        Assert.Equal(new[] { "a", "b", "c" }, done);
+        Assert.Equal(1, interrupting.Calls);
+        Assert.True(retried.Single().Interrupted);
+        Assert.Single(flaky.Calls);
+        Assert.False(cluster.Commits.ContainsKey("b"));
+    }
+
+    /// <summary>Cancels the token (as Ctrl-C does) when the first commit is sent, then lets it through.</summary>
+    private sealed class InterruptingWriter(FakeCluster inner, CancellationTokenSource ctrlC) : IOffsetWriter
+    {
+        public int Calls { get; private set; }
+
+        public Task<IReadOnlyList<PartitionResult>> AlterOffsetsAsync(string group, IReadOnlyList<CommittedOffset> offsets, CancellationToken cancellationToken)
+        {
+            Calls++;
+            ctrlC.Cancel();
+            return inner.AlterOffsetsAsync(group, offsets, cancellationToken);
+        }
+
+        public Task<IReadOnlyList<GroupResult>> DeleteGroupsAsync(IReadOnlyList<string> groups, CancellationToken cancellationToken) => inner.DeleteGroupsAsync(groups, cancellationToken);
+
+        public Task<IReadOnlyList<PartitionResult>> DeleteOffsetsAsync(string group, IReadOnlyList<TopicPartition> partitions, CancellationToken cancellationToken) => inner.DeleteOffsetsAsync(group, partitions, cancellationToken);
+    }
+
+    /// <summary>Cancels the token when a commit fails, so the pause before the retry is interrupted.</summary>
+    private sealed class CancellingWriter(IOffsetWriter inner, CancellationTokenSource ctrlC) : IOffsetWriter
+    {
+        public async Task<IReadOnlyList<PartitionResult>> AlterOffsetsAsync(string group, IReadOnlyList<CommittedOffset> offsets, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await inner.AlterOffsetsAsync(group, offsets, cancellationToken);
+            }
+            finally
+            {
+                await ctrlC.CancelAsync();
+            }
+        }
+
+        public Task<IReadOnlyList<GroupResult>> DeleteGroupsAsync(IReadOnlyList<string> groups, CancellationToken cancellationToken) => inner.DeleteGroupsAsync(groups, cancellationToken);
+
+        public Task<IReadOnlyList<PartitionResult>> DeleteOffsetsAsync(string group, IReadOnlyList<TopicPartition> partitions, CancellationToken cancellationToken) => inner.DeleteOffsetsAsync(group, partitions, cancellationToken);
+    }
+
     private sealed class FlakyWriter(FakeCluster inner, int failures) : IOffsetWriter
     {
         private int left = failures;
