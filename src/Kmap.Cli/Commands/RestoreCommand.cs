@@ -147,10 +147,16 @@ public static class RestoreCommand
                 var rollbackPath = parse.GetValue(rollbackFile) ?? RollbackFile.DefaultPath(files[^1], now);
                 await AtomicFile.WriteAllTextAsync(rollbackPath, OffsetBackupJson.Serialize(rollback), null, token);
                 await context.Error.WriteLineAsync($"kmap: saved the target's previous offsets to {rollbackPath} (undo: kmap restore --brokers {settings.BootstrapServers} --from {rollbackPath} --execute)");
-                foreach (var group in withoutPrevious.GroupBy(w => w.Group, StringComparer.Ordinal))
+                const int NotesShown = 10;
+                var newGroups = withoutPrevious.GroupBy(w => w.Group, StringComparer.Ordinal).ToList();
+                foreach (var group in newGroups.Take(NotesShown))
                 {
                     await context.Error.WriteLineAsync($"kmap: note: {group.Key} had no offset before on {string.Join(", ", group.Select(g => g.Partition))}; "
                         + $"undoing cannot remove those (kmap consumer-groups --delete-offsets --group {group.Key} --topic TOPIC, or --delete the group)");
+                }
+                if (newGroups.Count > NotesShown)
+                {
+                    await context.Error.WriteLineAsync($"kmap: note: … and {newGroups.Count - NotesShown} more group(s) had no offset before on some partitions (the same applies)");
                 }
                 // A line per group as it finishes; groups never started after Ctrl-C are listed once, in the summary.
                 var options = new ApplyOptions
