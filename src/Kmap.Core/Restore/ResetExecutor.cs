@@ -95,7 +95,12 @@ public sealed class ResetExecutor(IOffsetWriter writer)
             {
                 if (!await PauseBeforeRetryAsync(options, attempt, cancellationToken))
                 {
-                    return new GroupApplyResult(group.Group, [], $"interrupted before retrying ({e.Message}): not written") { Attempts = attempt, Interrupted = true };
+                    // A timeout may hide a commit the broker applied: say "not confirmed", a re-run finds out.
+                    return new GroupApplyResult(group.Group, [], $"interrupted before retrying ({e.Message}): not confirmed written; running the restore again finishes it")
+                    {
+                        Attempts = attempt,
+                        Interrupted = true,
+                    };
                 }
                 continue;
             }
