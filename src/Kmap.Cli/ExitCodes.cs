@@ -7,4 +7,7 @@ public static class ExitCodes
     public const int Failure = 1;
     public const int Usage = 2;
     public const int Partial = 3;
+
+    /// <summary>Stopped by Ctrl-C (SIGINT) or SIGTERM: 128 + SIGINT, as shells report it (kmap restore).</summary>
+    public const int Interrupted = 130;
 }

@@ -12,6 +12,7 @@ namespace Kmap.Cli.Commands;
 /// <summary>
 /// `kmap restore`: plan → preview → apply. Without --execute it prints the plan and changes nothing; with
 /// --execute it saves the target's previous offsets (rollback file), then applies exactly that plan.
+/// Ctrl-C while applying stops starting groups, waits for the commits in flight and says which groups were written.
 /// </summary>
 public static class RestoreCommand
 {
@@ -19,33 +20,38 @@ public static class RestoreCommand
     {
         ArgumentNullException.ThrowIfNull(context);
         var connection = new ConnectionOptions();
-        var filters = new FilterOptions();
-        var translate = new TranslateOptions();
+        var input = new BackupInputOptions();
         var execute = new Option<bool>("--execute") { Description = "apply the plan (without it: print the plan, change nothing)" };
+        var format = OutputFormat.Create();
         var planJson = new Option<string?>("--plan-json") { Description = "also write the plan as JSON to this file" };
         var outOfRange = new Option<string>("--out-of-range") { Description = "clamp (default) | fail | earliest | latest: an offset outside the target's log", DefaultValueFactory = _ => "clamp" };
         var overwrite = new Option<bool>("--overwrite") { Description = "replace the offsets of groups that already have offsets on the target" };
         var noRewind = new Option<bool>("--no-rewind") { Description = "on groups that exist on the target, only move offsets forward (as MirrorMaker 2 does)" };
-        var createTopics = new Option<bool>("--create-missing-topics") { Description = "create topics missing on the target (partitions as far as the backup knows them)" };
+        var createTopics = new Option<bool>("--create-missing-topics") { Description = "create topics missing on the target, with the source's partition counts (as the backup recorded them)" };
         var rollbackFile = new Option<string?>("--rollback-file") { Description = "where to save the target's previous offsets (default: next to the input)" };
         var concurrency = new Option<int>("--concurrency") { Description = "groups written at once", DefaultValueFactory = _ => 8 };
         var command = new Command("restore", """
             Restore a backup's consumer-group offsets onto a cluster, translating positions when the target's
-            offsets differ (MirrorMaker 2, replays). Prints the plan; --execute applies it.
+            offsets differ (MirrorMaker 2, replays). Prints the plan (--format json: as JSON on stdout); --execute
+            applies it.
 
             Examples:
               kmap restore --brokers target:9092 --from offsets.json                        (plan only)
               kmap restore --brokers target:9092 --from offsets.json --translate timestamp --execute
               kmap restore --brokers target:9092 --from offsets.json --translate mm2 --source-alias source --execute
               kmap restore --brokers target:9092 --from base.json --from delta.json --include-groups 'orders-*'
+              kmap restore --brokers target:9092 --from offsets.json --format json | jq '.groups[].partitions[]'
               kmap restore --brokers target:9092 --from offsets.rollback-20260120T153004Z.json --execute   (undo)
 
-            Exit status: 0 success, 1 failure, 2 usage error, 3 some groups refused or failed.
+            Ctrl-C during --execute starts no more groups, waits for the commits already sent (each group is one
+            commit: written whole or not at all), lists the groups written and not written, and exits 130; running
+            the same command again writes the rest and leaves the written groups unchanged.
+
+            Exit status: 0 success, 1 failure, 2 usage error, 3 some groups refused or failed, 130 interrupted.
             """);
         connection.AddTo(command);
-        filters.AddTo(command);
-        translate.AddTo(command);
-        foreach (var option in new Option[] { execute, planJson, outOfRange, overwrite, noRewind, createTopics, rollbackFile, concurrency })
+        input.AddTo(command);
+        foreach (var option in new Option[] { execute, format, planJson, outOfRange, overwrite, noRewind, createTopics, rollbackFile, concurrency })
         {
             command.Options.Add(option);
         }
@@ -57,10 +63,9 @@ public static class RestoreCommand
             try
             {
                 settings = connection.Build(parse, context);
-                (_, files, request) = await translate.BuildAsync(parse, context, cancellationToken);
+                (files, request) = await input.BuildAsync(parse, context, cancellationToken);
                 request = request with
                 {
-                    Filter = filters.Build(parse),
                     OutOfRange = parse.GetValue(outOfRange)?.ToLowerInvariant() switch
                     {
                         "clamp" => OutOfRangePolicy.Clamp,
@@ -83,14 +88,25 @@ public static class RestoreCommand
                 await context.Error.WriteLineAsync($"kmap: cannot read the backup: {e.Message}");
                 return ExitCodes.Failure;
             }
+            var errorLock = new Lock();
+            void Say(string line)
+            {
+                lock (errorLock)
+                {
+                    context.Error.WriteLine($"kmap: {line}");
+                }
+            }
+            using var interrupt = new InterruptSignal(cancellationToken,
+                () => Say("interrupted: starting no more groups; waiting for the commits already sent (Ctrl-C again to quit at once)"));
+            var token = interrupt.Token;
             try
             {
                 using var admin = new KafkaAdmin(settings, log: m => context.Error.WriteLine($"kmap: {m}"));
-                var plan = await new OffsetRestorePlanner(admin, new KafkaRecordReader(settings)).PlanAsync(request, cancellationToken);
-                await PrintPlanAsync(context, plan);
+                var plan = await new OffsetRestorePlanner(admin, new KafkaRecordReader(settings)).PlanAsync(request, token);
+                await PrintPlanAsync(context, plan, parse.GetValue(format) == OutputFormat.Json);
                 if (parse.GetValue(planJson) is { } jsonPath)
                 {
-                    await AtomicFile.WriteAllTextAsync(jsonPath, RestorePlanJson.Serialize(plan), null, cancellationToken);
+                    await AtomicFile.WriteAllTextAsync(jsonPath, RestorePlanJson.Serialize(plan), null, token);
                     await context.Error.WriteLineAsync($"kmap: wrote the plan to {jsonPath}");
                 }
                 var refused = plan.Groups.Count(g => !g.CanApply);
@@ -113,7 +129,7 @@ public static class RestoreCommand
                 {
                     using var creatorAdmin = new KafkaAdmin(settings);
                     var created = await new TopicCreator(creatorAdmin).CreateTopicsAsync(
-                        plan.TopicsToCreate.Select(t => new TopicSpec(t.Key, t.Value, TopicSpec.BrokerDefaultReplication, [])).ToList(), cancellationToken);
+                        plan.TopicsToCreate.Select(t => new TopicSpec(t.Key, t.Value, TopicSpec.BrokerDefaultReplication, [])).ToList(), token);
                     var failures = created.Where(c => c.Error is not null && !c.AlreadyExists).ToList();
                     foreach (var failure in failures)
                     {
@@ -123,21 +139,51 @@ public static class RestoreCommand
                     {
                         return ExitCodes.Failure;
                     }
-                    await context.Error.WriteLineAsync($"kmap: created topic(s) {string.Join(", ", plan.TopicsToCreate.Keys)}");
+                    await context.Error.WriteLineAsync($"kmap: created topic(s) {string.Join(", ", plan.TopicsToCreate.Select(t => $"{t.Key} ({t.Value} partition(s))"))}");
                 }
                 // The previous offsets are saved before the first write, so the restore can always be undone.
                 var now = context.Time.GetUtcNow();
-                var (rollback, withoutPrevious) = RollbackFile.Build(plan, settings.BootstrapServers, await admin.GetClusterIdAsync(cancellationToken), Rfc3339.TruncateToSeconds(now));
+                var (rollback, withoutPrevious) = RollbackFile.Build(plan, settings.BootstrapServers, await admin.GetClusterIdAsync(token), Rfc3339.TruncateToSeconds(now));
                 var rollbackPath = parse.GetValue(rollbackFile) ?? RollbackFile.DefaultPath(files[^1], now);
-                await AtomicFile.WriteAllTextAsync(rollbackPath, OffsetBackupJson.Serialize(rollback), null, cancellationToken);
+                await AtomicFile.WriteAllTextAsync(rollbackPath, OffsetBackupJson.Serialize(rollback), null, token);
                 await context.Error.WriteLineAsync($"kmap: saved the target's previous offsets to {rollbackPath} (undo: kmap restore --brokers {settings.BootstrapServers} --from {rollbackPath} --execute)");
-                foreach (var group in withoutPrevious.GroupBy(w => w.Group, StringComparer.Ordinal))
+                const int NotesShown = 10;
+                var newGroups = withoutPrevious.GroupBy(w => w.Group, StringComparer.Ordinal).ToList();
+                foreach (var group in newGroups.Take(NotesShown))
                 {
                     await context.Error.WriteLineAsync($"kmap: note: {group.Key} had no offset before on {string.Join(", ", group.Select(g => g.Partition))}; "
                         + $"undoing cannot remove those (kmap consumer-groups --delete-offsets --group {group.Key} --topic TOPIC, or --delete the group)");
                 }
-                var results = await new ResetExecutor(admin).ApplyAsync(plan, new ApplyOptions { MaxConcurrency = parse.GetValue(concurrency) }, admin, cancellationToken);
-                return await ReportAsync(context, plan, results);
+                if (newGroups.Count > NotesShown)
+                {
+                    await context.Error.WriteLineAsync($"kmap: note: … and {newGroups.Count - NotesShown} more group(s) had no offset before on some partitions (the same applies)");
+                }
+                // A line per group as it finishes; groups never started after Ctrl-C are listed once, in the summary.
+                var options = new ApplyOptions
+                {
+                    MaxConcurrency = parse.GetValue(concurrency),
+                    GroupDone = result =>
+                    {
+                        if (!result.Interrupted || result.Attempts > 0)
+                        {
+                            Say(RestoreReport.Describe(result));
+                        }
+                    },
+                };
+                var results = await new ResetExecutor(admin).ApplyAsync(plan, options, admin, token);
+                if (results.Any(r => r.Interrupted))
+                {
+                    await RestoreReport.WriteInterruptedAsync(context.Error, results);
+                    return ExitCodes.Interrupted;
+                }
+                var failed = await RestoreReport.WriteSummaryAsync(context.Error, results);
+                return Exit(failed, plan.Groups.Count);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                // Planning, creating topics or saving the rollback file: the executor had not started.
+                await context.Error.WriteLineAsync("kmap: interrupted before any offset was written: no group changed (run the same command again to restore)");
+                return ExitCodes.Interrupted;
             }
             catch (ClusterException e)
             {
@@ -157,13 +203,13 @@ public static class RestoreCommand
         return command;
     }
 
-    internal static async Task PrintPlanAsync(CliContext context, ResetPlan plan)
+    internal static async Task PrintPlanAsync(CliContext context, ResetPlan plan, bool json)
     {
         foreach (var note in plan.Notes)
         {
             await context.Error.WriteLineAsync($"kmap: {note}");
         }
-        await context.Out.WriteAsync(PlanTable.Render(plan));
+        await context.Out.WriteAsync(json ? RestorePlanJson.Serialize(plan) : PlanTable.Render(plan));
         foreach (var group in plan.Groups)
         {
             foreach (var warning in group.Warnings)
@@ -180,30 +226,6 @@ public static class RestoreCommand
         {
             await context.Error.WriteLineAsync($"kmap: warning: {clamped} offset(s) were outside the target's log and were moved into it (see NOTE)");
         }
-    }
-
-    private static async Task<int> ReportAsync(CliContext context, ResetPlan plan, IReadOnlyList<GroupApplyResult> results)
-    {
-        var failed = 0;
-        foreach (var result in results)
-        {
-            if (result.WasNoOp)
-            {
-                await context.Error.WriteLineAsync($"kmap: {result.Group}: already at the planned offsets, not written");
-            }
-            else if (result.Succeeded)
-            {
-                var retried = result.Attempts > 1 ? $" after {result.Attempts} attempts" : "";
-                await context.Error.WriteLineAsync($"kmap: {result.Group}: restored {result.Partitions.Count} partition(s){retried}, read back and verified");
-            }
-            else
-            {
-                failed++;
-                var details = result.Error ?? result.VerifyError ?? string.Join("; ", result.Partitions.Where(p => !p.Succeeded).Select(p => $"{p.TopicPartition}: {p.Error}"));
-                await context.Error.WriteLineAsync($"kmap: error: {result.Group}: {details}");
-            }
-        }
-        return Exit(failed, plan.Groups.Count);
     }
 
     private static int Exit(int failed, int total) =>

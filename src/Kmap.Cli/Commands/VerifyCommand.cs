@@ -12,7 +12,8 @@ namespace Kmap.Cli.Commands;
 /// <summary>
 /// `kmap verify`: reports drift between a backup and a cluster without changing anything. A partition drifts
 /// when the cluster's committed offset differs from what a restore of the backup would write there (after the
-/// same translation), so it also checks a translated restore.
+/// same translation), so it also checks a translated restore. Groups active on the cluster are compared and
+/// marked: they move while they consume.
 /// </summary>
 public static class VerifyCommand
 {
@@ -20,20 +21,24 @@ public static class VerifyCommand
     {
         ArgumentNullException.ThrowIfNull(context);
         var connection = new ConnectionOptions();
-        var filters = new FilterOptions();
-        var translate = new TranslateOptions();
+        var input = new BackupInputOptions();
+        var format = OutputFormat.Create();
         var command = new Command("verify", """
-            Compare a backup with a cluster's committed offsets; change nothing.
+            Compare a backup with a cluster's committed offsets; change nothing. Groups active on the cluster are
+            compared too and marked ACTIVE: they move while they consume, so their drift is expected and does not
+            fail the command.
 
             Examples:
               kmap verify --brokers source:9092 --from offsets.json
               kmap verify --brokers target:9092 --from offsets.json --translate timestamp
+              kmap verify --brokers target:9092 --from offsets.json --format json | jq '.drift[] | select(.group_active | not)'
 
-            Exit status: 0 no drift, 1 drift found or failure, 2 usage error.
+            Exit status: 0 no drift (or only in active groups), 1 drift in an inactive group, a group that could not
+            be compared, or failure, 2 usage error.
             """);
         connection.AddTo(command);
-        filters.AddTo(command);
-        translate.AddTo(command);
+        input.AddTo(command);
+        command.Options.Add(format);
         command.SetAction(async (parse, cancellationToken) =>
         {
             ConnectionSettings settings;
@@ -41,8 +46,8 @@ public static class VerifyCommand
             try
             {
                 settings = connection.Build(parse, context);
-                (_, _, request) = await translate.BuildAsync(parse, context, cancellationToken);
-                request = request with { Filter = filters.Build(parse), Overwrite = true };
+                (_, request) = await input.BuildAsync(parse, context, cancellationToken);
+                request = request with { Overwrite = true, IncludeActiveGroups = true };
             }
             catch (FormatException e)
             {
@@ -61,33 +66,31 @@ public static class VerifyCommand
                 {
                     await context.Error.WriteLineAsync($"kmap: {note}");
                 }
-                var rows = new List<IReadOnlyList<string>>();
-                var compared = 0;
-                foreach (var group in plan.Groups)
+                var report = DriftReport.Compute(plan);
+                foreach (var group in report.ActiveGroups)
                 {
-                    if (group.Error is not null)
-                    {
-                        rows.Add([group.Group, "-", "-", "-", "-", "-", group.Error]);
-                        continue;
-                    }
-                    foreach (var o in group.Offsets.Where(o => o.Write))
-                    {
-                        compared++;
-                        if (o.Current != o.NewOffset)
-                        {
-                            rows.Add([group.Group, o.Topic, N(o.Partition), N(o.NewOffset), N(o.Current),
-                                o.Current is { } c ? N(c - o.NewOffset) : "missing", o.Derivation ?? ""]);
-                        }
-                    }
+                    await context.Error.WriteLineAsync($"kmap: note: group '{group.Group}' is active on the cluster ({group.State}, {group.ActiveMembers} member(s)): "
+                        + "compared, but it commits new offsets while it consumes, so drift there is expected (marked ACTIVE)");
                 }
-                if (rows.Count == 0)
+                if (parse.GetValue(format) == OutputFormat.Json)
                 {
-                    await context.Error.WriteLineAsync($"kmap: no drift: {compared} partition offset(s) in {plan.Groups.Count} group(s) match the backup");
+                    await context.Out.WriteAsync(DriftReportJson.Serialize(report));
+                }
+                else if (report.Drifted.Count > 0 || report.Errors.Count > 0)
+                {
+                    await context.Out.WriteAsync(RenderTable(report));
+                }
+                var activeDrift = report.Drifted.Count(d => d.GroupActive);
+                if (report.Drifted.Count == 0 && report.Errors.Count == 0)
+                {
+                    await context.Error.WriteLineAsync($"kmap: no drift: {report.Compared} partition offset(s) in {report.Groups} group(s) match the backup");
                     return ExitCodes.Success;
                 }
-                await context.Out.WriteAsync(TextTable.Render(["GROUP", "TOPIC", "PARTITION", "EXPECTED", "CURRENT", "DRIFT", "HOW"], rows));
-                await context.Error.WriteLineAsync($"kmap: drift: {rows.Count} of {compared} partition offset(s) differ from the backup");
-                return ExitCodes.Failure;
+                var inactive = report.Drifted.Count - activeDrift;
+                await context.Error.WriteLineAsync($"kmap: drift: {report.Drifted.Count} of {report.Compared} partition offset(s) differ from the backup"
+                    + (activeDrift > 0 ? $" ({activeDrift} in active groups, expected while they consume; {inactive} in inactive groups)" : "")
+                    + (report.Errors.Count > 0 ? $"; {report.Errors.Count} group(s) could not be compared" : ""));
+                return report.HasUnexpectedDrift ? ExitCodes.Failure : ExitCodes.Success;
             }
             catch (ClusterException e)
             {
@@ -96,6 +99,21 @@ public static class VerifyCommand
             }
         });
         return command;
+    }
+
+    private static string RenderTable(DriftReport report)
+    {
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var error in report.Errors)
+        {
+            rows.Add([error.Group, "-", "-", "-", "-", "-", "-", error.Error]);
+        }
+        foreach (var d in report.Drifted)
+        {
+            rows.Add([d.Group, d.Topic, N(d.Partition), N(d.Expected), N(d.Current), d.Drift is { } drift ? N(drift) : "missing", d.Derivation ?? "",
+                d.GroupActive ? "ACTIVE: expected while it consumes" : ""]);
+        }
+        return TextTable.Render(["GROUP", "TOPIC", "PARTITION", "EXPECTED", "CURRENT", "DRIFT", "HOW", "NOTE"], rows);
     }
 
     private static string N(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "-";

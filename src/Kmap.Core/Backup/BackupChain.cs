@@ -9,7 +9,10 @@ namespace Kmap.Core.Backup;
 /// </summary>
 public static class BackupChain
 {
-    /// <summary>What <paramref name="current"/> has that differs from <paramref name="previous"/>, referencing the base file.</summary>
+    /// <summary>
+    /// What <paramref name="current"/> has that differs from <paramref name="previous"/>, referencing the base file.
+    /// The delta keeps the partition counts of every topic <paramref name="current"/> saw, changed or not.
+    /// </summary>
     public static OffsetBackup Delta(OffsetBackup previous, OffsetBackup current, string baseFile)
     {
         ArgumentNullException.ThrowIfNull(previous);
@@ -53,11 +56,20 @@ public static class BackupChain
             }
         }
         var last = chain[^1];
+        // Partition counts: the latest file that knows a topic wins (partitions only grow in Kafka).
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var backup in chain)
+        {
+            foreach (var (topic, count) in backup.PartitionCounts)
+            {
+                counts[topic] = count;
+            }
+        }
         var merged = groups.Values
             .Select(e => e.Group with { Offsets = e.Offsets.Values.OrderBy(o => o.TopicPartition).ToList() })
             .OrderBy(g => g.Group, StringComparer.Ordinal)
             .ToList();
-        return last with { ConsumerGroups = merged, BaseFile = null, BaseTimestamp = null };
+        return last with { ConsumerGroups = merged, BaseFile = null, BaseTimestamp = null, PartitionCounts = counts };
     }
 
     /// <summary>

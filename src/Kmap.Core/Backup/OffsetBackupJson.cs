@@ -61,6 +61,16 @@ public static class OffsetBackupJson
         {
             json.WriteString("base_timestamp", Rfc3339.Format(baseTime));
         }
+        if (backup.PartitionCounts.Count > 0)
+        {
+            // Beside consumer_groups, not inside it: the guide's queries over consumer_groups see nothing new.
+            json.WriteStartObject("partition_counts");
+            foreach (var (topic, count) in backup.PartitionCounts.OrderBy(t => t.Key, StringComparer.Ordinal))
+            {
+                json.WriteNumber(topic, count);
+            }
+            json.WriteEndObject();
+        }
         json.WriteStartArray("consumer_groups");
         foreach (var group in InOrder(backup.ConsumerGroups, (a, b) => string.CompareOrdinal(a.Group, b.Group)))
         {
@@ -190,7 +200,25 @@ public static class OffsetBackupJson
             IsRollback = root.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String && kind.GetString() == "rollback",
             BaseFile = root.TryGetProperty("base_file", out var bf) && bf.ValueKind == JsonValueKind.String ? bf.GetString() : null,
             BaseTimestamp = OptionalTime(root, "base_timestamp"),
+            PartitionCounts = ReadPartitionCounts(root),
         };
+    }
+
+    /// <summary>partition_counts: topic → partitions on the source; absent in older files and the Go tool's (then empty).</summary>
+    private static Dictionary<string, int> ReadPartitionCounts(JsonElement root)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (root.TryGetProperty("partition_counts", out var element) && element.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var topic in element.EnumerateObject())
+            {
+                if (topic.Value.ValueKind == JsonValueKind.Number && topic.Value.TryGetInt32(out var count) && count > 0)
+                {
+                    counts[topic.Name] = count;
+                }
+            }
+        }
+        return counts;
     }
 
     private static GroupOffsets ReadGroup(JsonElement g, DateTimeOffset fileTimestamp)

@@ -111,7 +111,8 @@ public sealed class OffsetBackupService(IClusterReader reader, TimeProvider time
             .Select(g => memberCounts.TryGetValue(g.Group, out var n) ? g with { MemberCount = n } : g)
             .ToList();
 
-        var backup = new OffsetBackup(started, options.Cluster, groups) { ClusterId = clusterId };
+        var partitionCounts = await ReadPartitionCountsAsync(groups, cancellationToken);
+        var backup = new OffsetBackup(started, options.Cluster, groups) { ClusterId = clusterId, PartitionCounts = partitionCounts };
         return new BackupResult(backup)
         {
             GroupsWithoutOffsets = without,
@@ -149,6 +150,29 @@ public sealed class OffsetBackupService(IClusterReader reader, TimeProvider time
         {
             // The log range is an addition to the backup; the committed offsets are what matters.
             return new Dictionary<TopicPartition, LogOffsets>();
+        }
+    }
+
+    /// <summary>
+    /// How many partitions each backed-up topic has (one Metadata request), so a restore can create a missing topic
+    /// as it is here, not only up to the highest partition a group committed on.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, int>> ReadPartitionCountsAsync(IReadOnlyList<GroupOffsets> groups, CancellationToken cancellationToken)
+    {
+        var topics = groups.SelectMany(g => g.Offsets.Select(o => o.Topic)).ToHashSet(StringComparer.Ordinal);
+        if (topics.Count == 0)
+        {
+            return new Dictionary<string, int>(StringComparer.Ordinal);
+        }
+        try
+        {
+            var all = await reader.ListTopicsAsync(cancellationToken);
+            return all.Where(t => topics.Contains(t.Key)).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
+        }
+        catch (ClusterException)
+        {
+            // Like the log range, an addition: a restore falls back to the highest partition known (and says so).
+            return new Dictionary<string, int>(StringComparer.Ordinal);
         }
     }
 

@@ -16,4 +16,10 @@ public sealed record OffsetBackup(DateTimeOffset Timestamp, string Cluster, IRea
 
     /// <summary>Written by `kmap restore` before its first write: restoring it overwrites, to undo that restore.</summary>
     public bool IsRollback { get; init; }
+
+    /// <summary>
+    /// How many partitions each backed-up topic had on the source (topic → count), so a restore can create a
+    /// missing topic as it was. A topic absent here is unknown (files of older kmap versions and of the Go tool).
+    /// </summary>
+    public IReadOnlyDictionary<string, int> PartitionCounts { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
 }

@@ -12,4 +12,7 @@ public sealed record ApplyOptions
 
     /// <summary>Read every written group's offsets back and compare them with the plan.</summary>
     public bool Verify { get; init; } = true;
+
+    /// <summary>Called as each group's result is known (from several threads at once): progress lines.</summary>
+    public Action<GroupApplyResult>? GroupDone { get; init; }
 }

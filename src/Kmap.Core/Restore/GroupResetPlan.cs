@@ -6,6 +6,11 @@ public sealed record GroupResetPlan(string Group, string? State, IReadOnlyList<P
     public string? Error { get; init; }
     public bool CanApply => Error is null;
 
+    /// <summary>Members on the target when the group is active there (not Empty/Dead); null otherwise.</summary>
+    public int? ActiveMembers { get; init; }
+
+    public bool IsActive => ActiveMembers is not null;
+
     /// <summary>Restore: group-level warnings shown with the plan (e.g. kept because it already exists on the target).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 

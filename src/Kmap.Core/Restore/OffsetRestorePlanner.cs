@@ -46,12 +46,31 @@ public sealed class OffsetRestorePlanner(IClusterReader target, IRecordReader re
         var toCreate = new Dictionary<string, int>(StringComparer.Ordinal);
         if (request.CreateMissingTopics)
         {
-            foreach (var topic in missing.Where(p => !topics.ContainsKey(p.Topic)).GroupBy(p => p.Topic))
+            // The source topic of each target topic (they differ when MM2 renamed it), to find its partition count.
+            var sourceTopics = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var group in backup.ConsumerGroups)
             {
-                // The backup knows the partitions groups committed on; the highest one bounds the source's count from below.
-                // The whole topic is missing: the highest partition groups committed on bounds the source's count from below.
-                toCreate[topic.Key] = topic.Max(p => p.Partition) + 1;
-                notes.Add($"topic '{topic.Key}' is missing on the target: it will be created with {toCreate[topic.Key]} partition(s) before the offsets are written");
+                foreach (var offset in group.Offsets)
+                {
+                    sourceTopics.TryAdd(TargetOf(group.Group, offset.TopicPartition).Topic, offset.Topic);
+                }
+            }
+            foreach (var topic in missing.Where(p => !topics.ContainsKey(p.Topic)).GroupBy(p => p.Topic).OrderBy(t => t.Key, StringComparer.Ordinal))
+            {
+                var highest = topic.Max(p => p.Partition) + 1;
+                if (backup.PartitionCounts.TryGetValue(sourceTopics[topic.Key], out var count))
+                {
+                    // The source's count; never fewer than the partitions groups committed on.
+                    toCreate[topic.Key] = Math.Max(count, highest);
+                    notes.Add($"topic '{topic.Key}' is missing on the target: it will be created with {toCreate[topic.Key]} partition(s), as on the source, before the offsets are written");
+                }
+                else
+                {
+                    toCreate[topic.Key] = highest;
+                    notes.Add($"warning: the backup does not say how many partitions topic '{sourceTopics[topic.Key]}' had on the source (a file of the Go tool or an older kmap): "
+                        + $"'{topic.Key}' will be created with {highest} partition(s), the highest partition a group committed on + 1, which may be fewer than the source had; "
+                        + "create it yourself first to choose, or take a new backup with kmap backup");
+                }
             }
             missing.RemoveWhere(p => toCreate.ContainsKey(p.Topic));
         }
@@ -93,12 +112,11 @@ public sealed class OffsetRestorePlanner(IClusterReader target, IRecordReader re
         {
             descriptions.TryGetValue(group.Group, out var description);
             var state = description?.State;
-            if (!GroupState.AcceptsReset(state))
+            int? activeMembers = GroupState.AcceptsReset(state) ? null : description!.Members.Count;
+            var activeError = $"group '{group.Group}' is active on the target ({state}, {activeMembers} member(s)); stop its consumers, wait until it is Empty, then run the restore again";
+            if (activeMembers is not null && !request.IncludeActiveGroups)
             {
-                plans.Add(new GroupResetPlan(group.Group, state, [])
-                {
-                    Error = $"group '{group.Group}' is active on the target ({state}, {description!.Members.Count} member(s)); stop its consumers, wait until it is Empty, then run the restore again",
-                });
+                plans.Add(new GroupResetPlan(group.Group, state, []) { Error = activeError, ActiveMembers = activeMembers });
                 continue;
             }
             var gone = group.Offsets.Select(o => TargetOf(group.Group, o.TopicPartition)).Where(missing.Contains).ToList();
@@ -107,11 +125,14 @@ public sealed class OffsetRestorePlanner(IClusterReader target, IRecordReader re
                 plans.Add(new GroupResetPlan(group.Group, state, [])
                 {
                     Error = $"partitions {string.Join(", ", gone)} of group '{group.Group}' do not exist on the target; create them (with as many partitions as on the source) or add --create-missing-topics",
+                    ActiveMembers = activeMembers,
                 });
                 continue;
             }
-            plans.Add(PlanGroup(request, mode, overwrite, group, state, committed.GetValueOrDefault(group.Group) ?? new Dictionary<TopicPartition, long>(),
-                logs, times, checkpoints, TargetOf));
+            var planned = PlanGroup(request, mode, overwrite, group, state, committed.GetValueOrDefault(group.Group) ?? new Dictionary<TopicPartition, long>(),
+                logs, times, checkpoints, TargetOf);
+            // An active group's rows are only there to be compared (verify): the group stays refused.
+            plans.Add(activeMembers is null ? planned : planned with { Error = activeError, ActiveMembers = activeMembers });
         }
         return new ResetPlan(plans) { TopicsToCreate = toCreate, Notes = notes };
     }

@@ -47,16 +47,21 @@ public sealed class ResetExecutor(IOffsetWriter writer)
     /// attempt looks the coordinator up again (the admin client sends FindCoordinator per request). Then the
     /// written groups are read back through <paramref name="verifier"/>. Groups already at their planned
     /// offsets are not written at all.
+    /// When <paramref name="cancellationToken"/> is cancelled (Ctrl-C), no further group is started and no retry is
+    /// sent; a commit already sent is awaited, so every group ends up written or not, and the results say which
+    /// (<see cref="GroupApplyResult.Interrupted"/>). It returns normally, with every group's result.
     /// </summary>
     public async Task<IReadOnlyList<GroupApplyResult>> ApplyAsync(ResetPlan plan, ApplyOptions options, IClusterReader? verifier, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(options);
         var results = new GroupApplyResult[plan.Groups.Count];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxConcurrency), CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(Enumerable.Range(0, plan.Groups.Count), parallel, async (i, ct) =>
+        // The loop itself is not cancelled: each group looks at the token before it starts, so all get a result.
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxConcurrency) };
+        await Parallel.ForEachAsync(Enumerable.Range(0, plan.Groups.Count), parallel, async (i, _) =>
         {
-            results[i] = await ApplyGroupAsync(plan.Groups[i], options, verifier, ct);
+            results[i] = await ApplyGroupAsync(plan.Groups[i], options, verifier, cancellationToken);
+            options.GroupDone?.Invoke(results[i]);
         });
         return results;
     }
@@ -71,6 +76,10 @@ public sealed class ResetExecutor(IOffsetWriter writer)
         {
             return new GroupApplyResult(group.Group, [], null) { WasNoOp = true, Attempts = 0 };
         }
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return new GroupApplyResult(group.Group, [], "interrupted before its commit was sent: not written") { Attempts = 0, Interrupted = true };
+        }
         var offsets = group.Writes.Select(o => new CommittedOffset(o.Topic, o.Partition, o.NewOffset)).ToList();
         var attempt = 0;
         while (true)
@@ -79,11 +88,20 @@ public sealed class ResetExecutor(IOffsetWriter writer)
             IReadOnlyList<PartitionResult> partitions;
             try
             {
-                partitions = await writer.AlterOffsetsAsync(group.Group, offsets, cancellationToken);
+                // Not cancelled once sent: the group's one OffsetCommit is awaited, so it is known to be written or not.
+                partitions = await writer.AlterOffsetsAsync(group.Group, offsets, CancellationToken.None);
             }
             catch (ClusterException e) when (attempt <= options.Retries && IsRetriable(e.Message))
             {
-                await Task.Delay(options.RetryDelay * attempt, cancellationToken);
+                if (!await PauseBeforeRetryAsync(options, attempt, cancellationToken))
+                {
+                    // A timeout may hide a commit the broker applied: say "not confirmed", a re-run finds out.
+                    return new GroupApplyResult(group.Group, [], $"interrupted before retrying ({e.Message}): not confirmed written; running the restore again finishes it")
+                    {
+                        Attempts = attempt,
+                        Interrupted = true,
+                    };
+                }
                 continue;
             }
             catch (ClusterException e)
@@ -93,15 +111,33 @@ public sealed class ResetExecutor(IOffsetWriter writer)
             var failed = partitions.Where(p => !p.Succeeded).ToList();
             if (failed.Count > 0 && attempt <= options.Retries && failed.All(p => IsRetriable(p.Error!)))
             {
-                await Task.Delay(options.RetryDelay * attempt, cancellationToken);
+                if (!await PauseBeforeRetryAsync(options, attempt, cancellationToken))
+                {
+                    return new GroupApplyResult(group.Group, partitions, null) { Attempts = attempt, Interrupted = failed.Count == partitions.Count };
+                }
                 continue;
             }
             var result = new GroupApplyResult(group.Group, partitions, null) { Attempts = attempt };
             if (failed.Count == 0 && options.Verify && verifier is not null)
             {
-                result = result with { VerifyError = await VerifyAsync(group.Group, offsets, verifier, cancellationToken) };
+                // The read-back is quick and tells the truth about a group just written: done even when interrupted.
+                result = result with { VerifyError = await VerifyAsync(group.Group, offsets, verifier, CancellationToken.None) };
             }
             return result;
+        }
+    }
+
+    /// <summary>Waits before a retry; false when interrupted meanwhile (then no retry is sent).</summary>
+    private static async Task<bool> PauseBeforeRetryAsync(ApplyOptions options, int attempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(options.RetryDelay * attempt, cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

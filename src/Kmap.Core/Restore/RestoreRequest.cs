@@ -49,4 +49,10 @@ public sealed record RestoreRequest(OffsetBackup Backup)
     public bool NoRewind { get; init; }
 
     public bool CreateMissingTopics { get; init; }
+
+    /// <summary>
+    /// `kmap verify`: also plan the rows of groups active on the target (they stay refused, never written), so their
+    /// offsets can be compared; without it an active group is refused with no rows.
+    /// </summary>
+    public bool IncludeActiveGroups { get; init; }
 }

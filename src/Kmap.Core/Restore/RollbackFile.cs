@@ -38,12 +38,20 @@ public static class RollbackFile
         return (new OffsetBackup(now, cluster, groups) { ClusterId = clusterId, IsRollback = true }, without);
     }
 
-    /// <summary>Default place: next to the input, named after it and the time (restore-input.rollback-20260120T153004Z.json).</summary>
+    /// <summary>
+    /// Default place: next to the input, named after it and the time (restore-input.rollback-20260120T153004Z.json);
+    /// never an existing file (a re-run in the same second gets "-2"…), so an earlier restore's undo is kept.
+    /// </summary>
     public static string DefaultPath(string inputPath, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(inputPath);
         var directory = Path.GetDirectoryName(Path.GetFullPath(inputPath)) ?? ".";
-        var name = Path.GetFileNameWithoutExtension(inputPath);
-        return Path.Combine(directory, $"{name}.rollback-{now.ToUniversalTime():yyyyMMdd'T'HHmmss'Z'}.json");
+        var name = $"{Path.GetFileNameWithoutExtension(inputPath)}.rollback-{now.ToUniversalTime():yyyyMMdd'T'HHmmss'Z'}";
+        var path = Path.Combine(directory, name + ".json");
+        for (var n = 2; File.Exists(path); n++)
+        {
+            path = Path.Combine(directory, $"{name}-{n}.json");
+        }
+        return path;
     }
 }

@@ -219,6 +219,125 @@ public class RestoreCommandTests
     }
 
     [Fact]
+    public async Task Missing_topics_are_created_with_the_sources_partition_count_and_an_older_file_falls_back_with_a_warning()
+    {
+        await using var source = await StartAsync("source");
+        await using var target = await StartAsync("target");
+        await KafkaPython.ProduceAsync(source.BootstrapServers, "events", 6, 3);
+        // Groups committed only on partitions 0 and 1 of the 6.
+        await KafkaPython.CommitAsync(source.BootstrapServers, "reader", ("events", 0, 2), ("events", 1, 1));
+        using var dir = new TempDirectory();
+        var file = dir.File("offsets.json");
+        var backup = await CliRun.RunAsync("backup", "--brokers", source.BootstrapServers, "-o", file);
+        // The same file as the Go tool or an older kmap wrote it: no partition_counts.
+        var older = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!.AsObject();
+        older.Remove("partition_counts");
+        File.WriteAllText(dir.File("older.json"), older.ToJsonString());
+        string[] restore = ["restore", "--brokers", target.BootstrapServers, "--translate", "offset", "--create-missing-topics"];
+
+        var fromOlder = await CliRun.RunAsync([.. restore, "--from", dir.File("older.json"), "--format", "json"]);
+        var create = await CliRun.RunAsync([.. restore, "--from", file, "--execute"]);
+        var metadata = await ProcessRunner.RunAsync("kcat", ["-L", "-J", "-b", target.BootstrapServers, "-t", "events"]);
+
+        Assert.True(backup.ExitCode == 0, backup.ToString());
+        Assert.Equal(6, JsonDocument.Parse(File.ReadAllText(file)).RootElement.GetProperty("partition_counts").GetProperty("events").GetInt32());
+        Assert.True(fromOlder.ExitCode == 0, fromOlder.ToString());
+        Assert.Contains("kmap: warning: the backup does not say how many partitions topic 'events' had on the source", fromOlder.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, JsonDocument.Parse(fromOlder.Stdout).RootElement.GetProperty("topics_to_create").GetProperty("events").GetInt32());
+        Assert.True(create.ExitCode == 0, create.ToString());
+        Assert.DoesNotContain("warning: the backup does not say", create.Stderr, StringComparison.Ordinal);
+        Assert.Contains("created topic(s) events (6 partition(s))", create.Stderr, StringComparison.Ordinal);
+        Assert.True(metadata.ExitCode == 0, metadata.ToString());
+        var topic = JsonDocument.Parse(metadata.Stdout).RootElement.GetProperty("topics")[0];
+        Assert.Equal(6, topic.GetProperty("partitions").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Verify_compares_a_group_active_on_the_cluster_and_marks_its_drift_as_expected()
+    {
+        await using var cluster = await StartAsync("cluster");
+        await KafkaPython.ProduceTimedAsync(cluster.BootstrapServers, "orders", 0, "order0", 0, 20, Start);
+        await KafkaPython.CommitAsync(cluster.BootstrapServers, "live", ("orders", 0, 5));
+        await KafkaPython.CommitAsync(cluster.BootstrapServers, "idle", ("orders", 0, 7));
+        using var dir = new TempDirectory();
+        var file = dir.File("offsets.json");
+        await CliRun.RunAsync("backup", "--brokers", cluster.BootstrapServers, "-o", file);
+        string[] verify = ["verify", "--brokers", cluster.BootstrapServers, "--from", file, "--translate", "offset"];
+
+        // A member joins 'live' and consumes from offset 5; its commits move the group while verify looks.
+        await using var member = new KcatConsumer(cluster.BootstrapServers, "live", "orders");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        CliRun.Result table;
+        while (true)
+        {
+            table = await CliRun.RunAsync(verify);
+            if (System.Text.RegularExpressions.Regex.IsMatch(table.Stdout, @"live +orders +0 +5 +20 +15 .*ACTIVE") || DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+        var json = await CliRun.RunAsync([.. verify, "--format", "json"]);
+        await KafkaPython.CommitAsync(cluster.BootstrapServers, "idle", ("orders", 0, 9));
+        var idleDrift = await CliRun.RunAsync([.. verify, "--format", "json"]);
+
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Matches(@"live +orders +0 +5 +20 +15 +offset +ACTIVE: expected while it consumes", table.Stdout);
+        Assert.DoesNotMatch(@"idle", table.Stdout);
+        Assert.Matches(@"kmap: note: group 'live' is active on the cluster \(\w+, 1 member\(s\)\): compared, but it commits new offsets while it consumes", table.Stderr);
+        Assert.Contains("1 of 2 partition offset(s) differ from the backup (1 in active groups, expected while they consume; 0 in inactive groups)", table.Stderr, StringComparison.Ordinal);
+        Assert.True(json.ExitCode == 0, json.ToString());
+        var report = JsonDocument.Parse(json.Stdout).RootElement;
+        Assert.Equal(2, report.GetProperty("compared_partitions").GetInt32());
+        Assert.False(report.GetProperty("unexpected_drift").GetBoolean());
+        var drift = report.GetProperty("drift")[0];
+        Assert.Equal(("live", 5L, 20L, 15L, true), (drift.GetProperty("group").GetString(), drift.GetProperty("expected_offset").GetInt64(),
+            drift.GetProperty("current_offset").GetInt64(), drift.GetProperty("drift").GetInt64(), drift.GetProperty("group_active").GetBoolean()));
+        Assert.Equal("live", report.GetProperty("active_groups")[0].GetProperty("group").GetString());
+        Assert.Equal(ExitCodes.Failure, idleDrift.ExitCode);
+        var idle = JsonDocument.Parse(idleDrift.Stdout).RootElement;
+        Assert.True(idle.GetProperty("unexpected_drift").GetBoolean());
+        Assert.Contains(idle.GetProperty("drift").EnumerateArray(), d => d.GetProperty("group").GetString() == "idle" && d.GetProperty("drift").GetInt64() == 2 && !d.GetProperty("group_active").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Format_json_prints_the_plan_and_the_diff_for_scripts()
+    {
+        await using var source = await StartAsync("source");
+        await using var target = await StartAsync("target");
+        await FillAsync(source.BootstrapServers, target.BootstrapServers);
+        await KafkaPython.CommitAsync(source.BootstrapServers, "billing", ("orders", 0, 7), ("orders", 1, 20));
+        using var dir = new TempDirectory();
+        await CliRun.RunAsync("backup", "--brokers", source.BootstrapServers, "-o", dir.File("a.json"));
+        await KafkaPython.CommitAsync(source.BootstrapServers, "billing", ("orders", 0, 9));
+        await KafkaPython.CommitAsync(source.BootstrapServers, "new", ("orders", 1, 3));
+        await CliRun.RunAsync("backup", "--brokers", source.BootstrapServers, "-o", dir.File("b.json"));
+
+        var plan = await CliRun.RunAsync("restore", "--brokers", target.BootstrapServers, "--from", dir.File("a.json"), "--translate", "timestamp",
+            "--format", "json", "--plan-json", dir.File("plan.json"));
+        var diff = await CliRun.RunAsync("diff", dir.File("a.json"), dir.File("b.json"), "--format", "json");
+        var badFormat = await CliRun.RunAsync("diff", dir.File("a.json"), dir.File("b.json"), "--format", "yaml");
+
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        Assert.Equal(File.ReadAllText(dir.File("plan.json")), plan.Stdout);
+        var group = JsonDocument.Parse(plan.Stdout).RootElement.GetProperty("groups")[0];
+        Assert.Equal("billing", group.GetProperty("group").GetString());
+        var rows = group.GetProperty("partitions").EnumerateArray().ToList();
+        Assert.Equal((7L, 12L, true), (rows[0].GetProperty("backup_offset").GetInt64(), rows[0].GetProperty("new_offset").GetInt64(), rows[0].GetProperty("write").GetBoolean()));
+        Assert.StartsWith("caught up", rows[1].GetProperty("derived_by").GetString(), StringComparison.Ordinal);
+        Assert.True(diff.ExitCode == 0, diff.ToString());
+        var changes = JsonDocument.Parse(diff.Stdout).RootElement.GetProperty("changes").EnumerateArray().ToList();
+        Assert.Equal(2, changes.Count);
+        var moved = changes.Single(c => c.GetProperty("group").GetString() == "billing");
+        Assert.Equal(("moved", 7L, 9L, 2L, 2000L), (moved.GetProperty("status").GetString(), moved.GetProperty("offset_a").GetInt64(), moved.GetProperty("offset_b").GetInt64(),
+            moved.GetProperty("moved").GetInt64(), moved.GetProperty("moved_in_time_ms").GetInt64()));
+        var added = changes.Single(c => c.GetProperty("group").GetString() == "new");
+        Assert.Equal(("added", 3L), (added.GetProperty("status").GetString(), added.GetProperty("offset_b").GetInt64()));
+        Assert.False(added.TryGetProperty("offset_a", out _));
+        Assert.Equal(ExitCodes.Usage, badFormat.ExitCode);
+    }
+
+    [Fact]
     public async Task Filters_differential_chain_diff_and_verify()
     {
         await using var source = await StartAsync("source");

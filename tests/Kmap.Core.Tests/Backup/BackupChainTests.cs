@@ -59,6 +59,25 @@ public class BackupChainTests
     }
 
     [Fact]
+    public async Task Partition_counts_are_carried_by_a_delta_and_the_latest_file_of_a_chain_wins()
+    {
+        using var dir = new TempDirectory();
+        var first = FromOffsets(T0, [1, 2, 3]) with { PartitionCounts = new Dictionary<string, int> { ["t"] = 6, ["gone"] = 2 } };
+        // Offsets of t changed on one group only; t grew to 8 partitions meanwhile.
+        var second = FromOffsets(T0.AddHours(1), [1, 5, 3]) with { PartitionCounts = new Dictionary<string, int> { ["t"] = 8 } };
+        var delta = BackupChain.Delta(first, second, "base.json");
+        await File.WriteAllTextAsync(dir.File("base.json"), OffsetBackupJson.Serialize(first), TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(dir.File("delta.json"), OffsetBackupJson.Serialize(delta), TestContext.Current.CancellationToken);
+
+        var chain = await BackupChain.LoadAsync([dir.File("delta.json")], TestContext.Current.CancellationToken);
+        var merged = BackupChain.Merge(chain.Select(c => c.Backup).ToList());
+
+        Assert.Contains("\"partition_counts\": {\n    \"t\": 8\n  }", File.ReadAllText(dir.File("delta.json")), StringComparison.Ordinal);
+        Assert.Equal(new Dictionary<string, int> { ["t"] = 8, ["gone"] = 2 }, merged.PartitionCounts);
+        Assert.Equal(new Dictionary<string, int> { ["t"] = 6, ["gone"] = 2 }, BackupChain.Merge([first]).PartitionCounts);
+    }
+
+    [Fact]
     public void Diff_shows_moves_in_offsets_and_time_and_added_groups()
     {
         var a = new OffsetBackup(T0, "c", [new GroupOffsets("g", [new BackedUpOffset("t", 0, 4) { NextRecordTimestamp = T0 }], T0)]);

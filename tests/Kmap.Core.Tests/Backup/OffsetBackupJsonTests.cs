@@ -7,7 +7,7 @@ namespace Kmap.Core.Tests.Backup;
 
 public class OffsetBackupJsonTests
 {
-    private static readonly string[] Additions = ["format_version", "cluster_id", "state", "members", "leader_epoch", "metadata", "log_start_offset", "log_end_offset", "lag"];
+    private static readonly string[] Additions = ["format_version", "cluster_id", "state", "members", "leader_epoch", "metadata", "log_start_offset", "log_end_offset", "lag", "partition_counts"];
 
     [Fact]
     public async Task Without_kmaps_additions_the_file_is_exactly_the_guides_example()
@@ -32,7 +32,7 @@ public class OffsetBackupJsonTests
         using var doc = JsonDocument.Parse(json);
 
         Assert.Equal("2026-01-20T15:30:04Z", doc.RootElement.GetProperty("timestamp").GetString());
-        Assert.Equal(["timestamp", "cluster", "format_version", "cluster_id", "consumer_groups"], doc.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["timestamp", "cluster", "format_version", "cluster_id", "partition_counts", "consumer_groups"], doc.RootElement.EnumerateObject().Select(p => p.Name));
         var group = doc.RootElement.GetProperty("consumer_groups")[0];
         Assert.Equal(["group", "state", "topics", "timestamp"], group.EnumerateObject().Select(p => p.Name));
         var orders = group.GetProperty("topics").GetProperty("orders");
@@ -63,6 +63,8 @@ public class OffsetBackupJsonTests
         var original = Samples.GuideBackup();
         var again = OffsetBackupJson.Deserialize(OffsetBackupJson.Serialize(original));
         Assert.Equal(original.ClusterId, again.ClusterId);
+        Assert.Equal(original.PartitionCounts, again.PartitionCounts);
+        Assert.Empty(go.PartitionCounts);
         Assert.Equal(original.ConsumerGroups[0].Offsets.OrderBy(o => o.TopicPartition), again.ConsumerGroups[0].Offsets);
     }
 

@@ -141,6 +141,51 @@ public class OffsetRestorePlannerTests
     }
 
     [Fact]
+    public async Task Missing_topics_are_created_with_the_sources_partition_count_or_highest_plus_one_with_a_warning()
+    {
+        var (cluster, records) = Target(lead: 0);
+        var offsets = Backup(("g", Offset(3) with { Topic = "payments", Partition = 1 }), ("h", Offset(3) with { Topic = "audit", Partition = 0 }));
+        var withCounts = offsets with { PartitionCounts = new Dictionary<string, int> { ["payments"] = 6 } };
+
+        var plan = await Plan(cluster, records, new RestoreRequest(withCounts) { Translate = TranslateMode.Offset, CreateMissingTopics = true });
+
+        Assert.Equal(6, plan.TopicsToCreate["payments"]);
+        Assert.Contains(plan.Notes, n => n.StartsWith("topic 'payments' is missing on the target: it will be created with 6 partition(s), as on the source", StringComparison.Ordinal));
+        Assert.Equal(1, plan.TopicsToCreate["audit"]);
+        Assert.Contains(plan.Notes, n => n.StartsWith("warning: the backup does not say how many partitions topic 'audit' had on the source", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan.Notes, n => n.Contains("topic 'payments' had", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Verify_plans_active_groups_too_they_stay_refused_and_their_drift_is_marked_expected()
+    {
+        var (cluster, records) = Target(lead: 0);
+        cluster.AddGroup("live", GroupState.Stable, ("orders", 0, 9));
+        cluster.Members["live"] = 2;
+        cluster.AddGroup("idle", GroupState.Empty, ("orders", 0, 3));
+        var backup = Backup(("live", Offset(3)), ("idle", Offset(3)));
+
+        var restore = await Plan(cluster, records, new RestoreRequest(backup) { Translate = TranslateMode.Offset, Overwrite = true });
+        var verify = await Plan(cluster, records, new RestoreRequest(backup) { Translate = TranslateMode.Offset, Overwrite = true, IncludeActiveGroups = true });
+        var report = DriftReport.Compute(verify);
+        cluster.Commits["idle"][new TopicPartition("orders", 0)] = 4;
+        var idleDrift = DriftReport.Compute(await Plan(cluster, records, new RestoreRequest(backup) { Translate = TranslateMode.Offset, Overwrite = true, IncludeActiveGroups = true }));
+
+        Assert.Empty(restore.Groups.Single(g => g.Group == "live").Offsets);
+        var live = verify.Groups.Single(g => g.Group == "live");
+        Assert.False(live.CanApply);
+        Assert.Equal(2, live.ActiveMembers);
+        Assert.Equal((3L, (long?)9), (live.Offsets[0].NewOffset, live.Offsets[0].Current));
+        Assert.Equal(2, report.Compared);
+        var drift = Assert.Single(report.Drifted);
+        Assert.Equal(("live", 6L, true), (drift.Group, drift.Drift!.Value, drift.GroupActive));
+        Assert.False(report.HasUnexpectedDrift);
+        Assert.Equal(["live"], report.ActiveGroups.Select(g => g.Group));
+        Assert.True(idleDrift.HasUnexpectedDrift);
+        Assert.Equal(2, idleDrift.Drifted.Count);
+    }
+
+    [Fact]
     public async Task Existing_groups_are_kept_moved_forward_with_no_rewind_or_replaced_with_overwrite()
     {
         var (cluster, records) = Target(lead: 0);
@@ -231,6 +276,73 @@ public class OffsetRestorePlannerTests
         Assert.True(result.Single().Succeeded, result.Single().ToString());
         Assert.Equal(3, result.Single().Attempts);
         Assert.All(flaky.Calls, c => Assert.Equal(2, c));
+    }
+
+    [Fact]
+    public async Task Interrupted_the_commit_in_flight_completes_no_group_starts_after_it_and_no_retry_is_sent()
+    {
+        var (cluster, records) = Target(lead: 0);
+        cluster.AddTopic("orders", 2, 0, 20);
+        var backup = new OffsetBackup(T0, "source:9092", new[] { "a", "b", "c" }.Select(g =>
+            new GroupOffsets(g, [new BackedUpOffset("orders", 0, 3), new BackedUpOffset("orders", 1, 4)], T0)).ToList());
+        var plan = await Plan(cluster, records, new RestoreRequest(backup) { Translate = TranslateMode.Offset });
+        using var ctrlC = new CancellationTokenSource();
+        // Ctrl-C arrives while the first group's commit is on its way.
+        var interrupting = new InterruptingWriter(cluster, ctrlC);
+        var done = new List<string>();
+
+        var results = await new ResetExecutor(interrupting).ApplyAsync(plan, new ApplyOptions { MaxConcurrency = 1, GroupDone = r => done.Add(r.Group) }, cluster, ctrlC.Token);
+        using var again = new CancellationTokenSource();
+        var flaky = new FlakyWriter(cluster, failures: 1);
+        var retried = await new ResetExecutor(new CancellingWriter(flaky, again)).ApplyAsync(plan with { Groups = [plan.Groups[1]] }, new ApplyOptions { RetryDelay = TimeSpan.FromSeconds(30) }, cluster, again.Token);
+
+        Assert.True(results[0].Succeeded);
+        Assert.Equal(new long[] { 3, 4 }, new[] { cluster.Commits["a"][new TopicPartition("orders", 0)], cluster.Commits["a"][new TopicPartition("orders", 1)] });
+        Assert.All(results.Skip(1), r => Assert.True(r.Interrupted && r.Attempts == 0 && !r.Succeeded, r.ToString()));
+        Assert.False(cluster.Commits.ContainsKey("b"));
+        Assert.False(cluster.Commits.ContainsKey("c"));
+        Assert.Equal(new[] { "a", "b", "c" }, done);
+        Assert.Equal(1, interrupting.Calls);
+        Assert.True(retried.Single().Interrupted);
+        Assert.Single(flaky.Calls);
+        Assert.False(cluster.Commits.ContainsKey("b"));
+    }
+
+    /// <summary>Cancels the token (as Ctrl-C does) when the first commit is sent, then lets it through.</summary>
+    private sealed class InterruptingWriter(FakeCluster inner, CancellationTokenSource ctrlC) : IOffsetWriter
+    {
+        public int Calls { get; private set; }
+
+        public Task<IReadOnlyList<PartitionResult>> AlterOffsetsAsync(string group, IReadOnlyList<CommittedOffset> offsets, CancellationToken cancellationToken)
+        {
+            Calls++;
+            ctrlC.Cancel();
+            return inner.AlterOffsetsAsync(group, offsets, cancellationToken);
+        }
+
+        public Task<IReadOnlyList<GroupResult>> DeleteGroupsAsync(IReadOnlyList<string> groups, CancellationToken cancellationToken) => inner.DeleteGroupsAsync(groups, cancellationToken);
+
+        public Task<IReadOnlyList<PartitionResult>> DeleteOffsetsAsync(string group, IReadOnlyList<TopicPartition> partitions, CancellationToken cancellationToken) => inner.DeleteOffsetsAsync(group, partitions, cancellationToken);
+    }
+
+    /// <summary>Cancels the token when a commit fails, so the pause before the retry is interrupted.</summary>
+    private sealed class CancellingWriter(IOffsetWriter inner, CancellationTokenSource ctrlC) : IOffsetWriter
+    {
+        public async Task<IReadOnlyList<PartitionResult>> AlterOffsetsAsync(string group, IReadOnlyList<CommittedOffset> offsets, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await inner.AlterOffsetsAsync(group, offsets, cancellationToken);
+            }
+            finally
+            {
+                await ctrlC.CancelAsync();
+            }
+        }
+
+        public Task<IReadOnlyList<GroupResult>> DeleteGroupsAsync(IReadOnlyList<string> groups, CancellationToken cancellationToken) => inner.DeleteGroupsAsync(groups, cancellationToken);
+
+        public Task<IReadOnlyList<PartitionResult>> DeleteOffsetsAsync(string group, IReadOnlyList<TopicPartition> partitions, CancellationToken cancellationToken) => inner.DeleteOffsetsAsync(group, partitions, cancellationToken);
     }
 
     private sealed class FlakyWriter(FakeCluster inner, int failures) : IOffsetWriter

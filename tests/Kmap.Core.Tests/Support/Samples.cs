@@ -31,7 +31,7 @@ public static class Samples
         }
         """;
 
-    /// <summary>The guide's example with kmap's additions (state, log range), partitions deliberately unsorted.</summary>
+    /// <summary>The guide's example with kmap's additions (state, log range, partition counts), partitions deliberately unsorted.</summary>
     public static OffsetBackup GuideBackup() =>
         new(GuideTime, "localhost:9092",
         [
@@ -42,7 +42,7 @@ public static class Samples
                 new BackedUpOffset("orders", 0, 12345) { LogStartOffset = 100, LogEndOffset = 12345 },
             ], GuideTime) { State = GroupState.Empty },
         ])
-        { ClusterId = "abc" };
+        { ClusterId = "abc", PartitionCounts = new Dictionary<string, int>(StringComparer.Ordinal) { ["orders"] = 6, ["payments"] = 3 } };
 
     public static string GuideBackupJson() => OffsetBackupJson.Serialize(GuideBackup());
 }

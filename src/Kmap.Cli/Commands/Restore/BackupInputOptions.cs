@@ -1,13 +1,16 @@
 using System.CommandLine;
 using Kmap.Core.Backup;
-using Kmap.Core.Model;
 using Kmap.Core.Restore;
 
 namespace Kmap.Cli.Commands.Restore;
 
-/// <summary>Options shared by restore and verify: the backup chain and how positions are translated.</summary>
-internal sealed class TranslateOptions
+/// <summary>
+/// The options restore and verify share: the backup chain (--from), which of its groups and topics
+/// (--include-groups/--exclude-groups/--topics) and how positions are translated onto the cluster.
+/// </summary>
+internal sealed class BackupInputOptions
 {
+    public FilterOptions Filters { get; } = new();
     public Option<string[]> From { get; } = new("--from") { Description = "backup file; repeat for a chain (base first, then deltas); a delta alone finds its base", Required = true, AllowMultipleArgumentsPerToken = false };
     public Option<string> Translate { get; } = new("--translate") { Description = "offset | timestamp | mm2 | auto (default)", DefaultValueFactory = _ => "auto" };
     public Option<string?> SourceAlias { get; } = new("--source-alias") { Description = "with --translate mm2: the source cluster's alias (checkpoints in ALIAS.checkpoints.internal)" };
@@ -16,6 +19,7 @@ internal sealed class TranslateOptions
 
     public void AddTo(Command command)
     {
+        Filters.AddTo(command);
         command.Options.Add(From);
         command.Options.Add(Translate);
         command.Options.Add(SourceAlias);
@@ -23,9 +27,10 @@ internal sealed class TranslateOptions
         command.Options.Add(ByDuration);
     }
 
-    /// <summary>The merged backup and the request's translation; FormatException/ArgumentException are usage errors.</summary>
-    public async Task<(OffsetBackup Backup, IReadOnlyList<string> Files, RestoreRequest Request)> BuildAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
+    /// <summary>The chain's files and the request (merged backup, filters, translation); FormatException/ArgumentException are usage errors.</summary>
+    public async Task<(IReadOnlyList<string> Files, RestoreRequest Request)> BuildAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
+        var filter = Filters.Build(parse);
         var files = parse.GetValue(From) ?? [];
         var chain = await BackupChain.LoadAsync(files, cancellationToken);
         var backup = BackupChain.Merge(chain.Select(c => c.Backup).ToList());
@@ -50,8 +55,9 @@ internal sealed class TranslateOptions
         {
             throw new FormatException("--translate mm2 needs --source-alias (the source cluster's alias in MirrorMaker 2's configuration)");
         }
-        return (backup, chain.Select(c => c.Path).ToList(), new RestoreRequest(backup)
+        return (chain.Select(c => c.Path).ToList(), new RestoreRequest(backup)
         {
+            Filter = filter,
             Translate = mode,
             SourceAlias = parse.GetValue(SourceAlias),
             ToTime = toTime,
