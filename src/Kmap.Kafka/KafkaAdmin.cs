@@ -9,11 +9,11 @@ using KafkaTopicPartition = Confluent.Kafka.TopicPartition;
 namespace Kmap.Kafka;
 
 /// <summary>
-/// kmap's reader and writer over Confluent.Kafka's AdminClient. On plaintext connections, listing groups and
+/// kmap's reader and writer over Confluent.Kafka's AdminClient. On every security protocol, listing groups and
 /// reading committed offsets go through hand-written requests instead (<see cref="Wire.WireGroupLister"/>,
 /// <see cref="Wire.MultiGroupOffsetFetch"/>): they batch many groups per round trip, retry retriable errors
 /// until the deadline, and avoid librdkafka's crashes on NOT_COORDINATOR (librdkafka#5040) and on ListGroups
-/// errors. TLS/SASL connections, and brokers too old for those versions, use librdkafka's admin calls.
+/// errors. Only brokers too old for those versions use librdkafka's admin calls.
 /// </summary>
 public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetReader, IDisposable
 {
@@ -32,13 +32,10 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
         var config = KafkaClientConfig.ForAdmin(settings);
         clientLog = new KafkaClientLog(log);
         admin = Build(config, clientLog);
-        // The hand-written requests (which retry, and avoid librdkafka's crashes on NOT_COORDINATOR and on ListGroups
-        // errors) speak plaintext only; TLS and SASL connections use librdkafka alone.
-        if (settings.EffectiveProtocol == Kmap.Core.Config.SecurityProtocol.Plaintext)
-        {
-            multiGroupFetch = new Wire.MultiGroupOffsetFetch(settings.BootstrapServers, this.timeout);
-            groupLister = new Wire.WireGroupLister(settings.BootstrapServers, this.timeout);
-        }
+        // The hand-written requests retry, and avoid librdkafka's crashes on NOT_COORDINATOR and on ListGroups
+        // errors; they speak every security protocol (TLS, SASL PLAIN/SCRAM), so every backup takes them.
+        multiGroupFetch = new Wire.MultiGroupOffsetFetch(settings, this.timeout);
+        groupLister = new Wire.WireGroupLister(settings, this.timeout);
     }
 
     public Task<IReadOnlyDictionary<string, GroupOffsetsAnswer>?> ListCommittedOffsetsAsync(IReadOnlyList<string> groups, Action<int>? progress, CancellationToken cancellationToken) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Kmap.Core.Cluster;
+using Kmap.Core.Config;
 using Kmap.Core.Model;
 
 namespace Kmap.Kafka.Wire;
@@ -10,8 +11,16 @@ namespace Kmap.Kafka.Wire;
 /// Each broker is retried with backoff on retriable errors and cut or stalled connections until the overall
 /// deadline; then the listing fails naming that broker, since a backup missing its groups must not pass as complete.
 /// </summary>
-internal sealed class WireGroupLister(string bootstrapServers, TimeSpan deadline)
+internal sealed class WireGroupLister(ConnectionSettings settings, TimeSpan deadline)
 {
+    private readonly string bootstrapServers = settings.BootstrapServers;
+
+    /// <summary>A plaintext client of <paramref name="bootstrapServers"/>.</summary>
+    public WireGroupLister(string bootstrapServers, TimeSpan deadline)
+        : this(new ConnectionSettings { BootstrapServers = bootstrapServers }, deadline)
+    {
+    }
+
     private const short MetadataKey = 3;
     private const short ListGroupsKey = 16;
     private const int MaxPasses = 5;
@@ -84,7 +93,7 @@ internal sealed class WireGroupLister(string bootstrapServers, TimeSpan deadline
         {
             try
             {
-                using var connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAnyAsync(bootstrapServers, ct), overall);
+                using var connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAnyAsync(settings, ct), overall);
                 var versions = await WireRetry.WithRequestTimeout(ct => BrokerApiVersions.ReadAsync(connection, ct), overall);
                 var listGroups = Math.Min((short)5, versions.Max(ListGroupsKey));
                 var metadata = versions.Max(MetadataKey) >= 12 ? (short)12 : versions.Max(MetadataKey) >= 9 ? (short)9 : (short)-1;
@@ -132,7 +141,7 @@ internal sealed class WireGroupLister(string bootstrapServers, TimeSpan deadline
         return brokers;
     }
 
-    private static async Task<IReadOnlyList<GroupListing>> ListOnBrokerAsync(WireBroker broker, short version, Stopwatch clock, CancellationToken overall, CancellationToken caller)
+    private async Task<IReadOnlyList<GroupListing>> ListOnBrokerAsync(WireBroker broker, short version, Stopwatch clock, CancellationToken overall, CancellationToken caller)
     {
         var attempt = 0;
         var lastError = "no answer";
@@ -147,7 +156,7 @@ internal sealed class WireGroupLister(string bootstrapServers, TimeSpan deadline
                 attempt++;
                 try
                 {
-                    using var connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAsync(broker, ct), overall);
+                    using var connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAsync(broker, settings, ct), overall);
                     var (error, groups) = await WireRetry.WithRequestTimeout(ct => ReadGroupsAsync(connection, version, ct), overall);
                     if (error == KafkaErrorCodes.None)
                     {
