@@ -93,6 +93,14 @@ public sealed class OffsetRestorePlanner(IClusterReader target, IRecordReader re
         {
             descriptions.TryGetValue(group.Group, out var description);
             var state = description?.State;
+            if (description?.Error is { } describeError)
+            {
+                plans.Add(new GroupResetPlan(group.Group, state, [])
+                {
+                    Error = $"cannot describe group '{group.Group}' on the target (coordinator {description.Coordinator ?? "unknown"}): {describeError}; nothing written for it, run the restore again",
+                });
+                continue;
+            }
             if (!GroupState.AcceptsReset(state))
             {
                 plans.Add(new GroupResetPlan(group.Group, state, [])
