@@ -167,13 +167,13 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
             }
             await Task.Delay(pause, cancellationToken);
         }
-        return groups.Where(described.ContainsKey).Select(g => ToDescription(described[g])).ToList();
+        return groups.Where(described.ContainsKey).Select(g => ToDescription(described[g], bootstrap)).ToList();
     }
 
     private static bool IsRetriableGroupError(ErrorCode code) => code is ErrorCode.NotCoordinatorForGroup or ErrorCode.GroupLoadInProgress
         or ErrorCode.GroupCoordinatorNotAvailable or ErrorCode.RequestTimedOut or ErrorCode.Local_TimedOut or ErrorCode.Local_Transport;
 
-    private static GroupDescription ToDescription(ConsumerGroupDescription d) =>
+    private static GroupDescription ToDescription(ConsumerGroupDescription d, string bootstrap) =>
         new(d.GroupId, d.Error is { IsError: true } ? GroupState.Unknown : StateName(d.State),
             d.Members.Select(m => new GroupMember(m.ConsumerId, m.ClientId, m.Host,
                 m.Assignment?.TopicPartitions?.Select(tp => new CoreTopicPartition(tp.Topic, tp.Partition.Value)).ToList() ?? [])
@@ -184,7 +184,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
             PartitionAssignor = d.PartitionAssignor,
             Coordinator = d.Coordinator is null ? null : $"{d.Coordinator.Host}:{d.Coordinator.Port}",
             CoordinatorId = d.Coordinator?.Id,
-            Error = d.Error is { IsError: true } ? d.Error.Reason : null,
+            Error = d.Error is { IsError: true } ? $"{d.Error.Reason} (asked through {bootstrap})" : null,
         };
 
     public async Task<IReadOnlyList<CommittedOffset>> ListCommittedOffsetsAsync(string group, CancellationToken cancellationToken)
@@ -364,6 +364,12 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
             if (report is null || (report.Error.IsError && report.Partitions.All(p => !p.Error.IsError)))
             {
                 throw new ClusterException($"cannot commit offsets for group '{group}' on {bootstrap}: {report?.Error.Reason ?? e.Message}", e);
+            }
+            if (report.Partitions.Count > 0 && report.Partitions.All(p => p.Error.IsError && p.Error.Code == report.Partitions[0].Error.Code)
+                && IsRetriableGroupError(report.Partitions[0].Error.Code))
+            {
+                // A coordinator error is the group's, not its partitions' (Kafka repeats it on each): say it once, with the brokers.
+                throw new ClusterException($"cannot commit offsets for group '{group}' on {bootstrap}: {report.Partitions[0].Error.Reason} (the group's coordinator is moving, loading or slow; run again)", e);
             }
             return report.Partitions
                 .Select(p => new PartitionResult(new CoreTopicPartition(p.Topic, p.Partition.Value), p.Error.IsError ? p.Error.Reason : null))

@@ -404,6 +404,9 @@ public class FaultMatrixTests(ITestOutputHelper output)
         /// <summary>Non-zero exit naming each group that is not restored and a broker; rollback file intact; no group half-written.</summary>
         FailedCleanly,
 
+        /// <summary>Non-zero exit naming a broker before anything was written: every group untouched, no rollback file needed.</summary>
+        FailedBeforeWriting,
+
         /// <summary>Exit 0 with a group not restored, a group half-written, a failed group not named, or no broker named.</summary>
         Broken,
 
@@ -422,7 +425,9 @@ public class FaultMatrixTests(ITestOutputHelper output)
         new("drop-after=4 (every connection)", "drop-after=4"),
         new("drop-after=1@OffsetCommit", "drop-after=1@OffsetCommit"),
         new("move-coordinators=20", "move-coordinators=20"),
+        new("stall=2000@OffsetCommit", "stall=2000@OffsetCommit"),
         new("error=1:NOT_COORDINATOR@OffsetCommit (never succeeds)", "error=1:NOT_COORDINATOR@OffsetCommit"),
+        new("down=1 (broker 1 stopped throughout)", "down=1:0"),
     ];
 
     /// <summary>
@@ -474,6 +479,10 @@ public class FaultMatrixTests(ITestOutputHelper output)
         {
             var faults = FaultSpec.Parse(spec);
             target.Faults.Apply(faults);
+            foreach (var outage in faults.Outages)
+            {
+                await target.StopBrokerAsync(outage.BrokerId);
+            }
             if (faults.MoveCoordinatorsEvery is { } every)
             {
                 _ = MoveWhileRunningAsync(target, every, moving.Token);
@@ -501,9 +510,13 @@ public class FaultMatrixTests(ITestOutputHelper output)
         {
             broken.Add("unexpected files (temp files left behind?)");
         }
+        var nothingWritten = exit != 0 && untouched.Count == expected.Count;
         if (!files.Contains("rollback.json"))
         {
-            broken.Add("no rollback file");
+            if (!nothingWritten)
+            {
+                broken.Add("no rollback file");
+            }
         }
         else
         {
@@ -530,14 +543,22 @@ public class FaultMatrixTests(ITestOutputHelper output)
             }
             return (broken.Count == 0 ? ExecuteOutcome.Complete : ExecuteOutcome.Broken, evidence + $"\n{string.Join("; ", broken)}");
         }
-        var notNamed = expected.Keys.Except(restored).Where(g => !stderr.Contains($"{g}", StringComparison.Ordinal)).ToList();
+        bool NamesBroker(string text) => target.State.Brokers.Any(b => text.Contains($"{b.Host}:{b.Port}", StringComparison.Ordinal));
+        if (nothingWritten && !files.Contains("rollback.json"))
+        {
+            // Failed while planning (before the rollback file and any write): the message names the broker(s).
+            if (!NamesBroker(stderr))
+            {
+                broken.Add("no broker named");
+            }
+            return (broken.Count == 0 ? ExecuteOutcome.FailedBeforeWriting : ExecuteOutcome.Broken, evidence + $"\n{string.Join("; ", broken)}");
+        }
+        // Each group not restored has its own error line naming it and a broker.
+        var errorLines = stderr.Split('\n').Where(l => l.StartsWith("kmap: error: ", StringComparison.Ordinal)).ToList();
+        var notNamed = expected.Keys.Except(restored).Where(g => !errorLines.Any(l => l.Contains(g, StringComparison.Ordinal) && NamesBroker(l))).ToList();
         if (notNamed.Count > 0)
         {
-            broken.Add($"failed but not named: {string.Join(", ", notNamed)}");
-        }
-        if (!target.State.Brokers.Any(b => stderr.Contains($"{b.Host}:{b.Port}", StringComparison.Ordinal)))
-        {
-            broken.Add("no broker named");
+            broken.Add($"failed without an error line naming the group and a broker: {string.Join(", ", notNamed)}");
         }
         return (broken.Count == 0 ? ExecuteOutcome.FailedCleanly : ExecuteOutcome.Broken, evidence + $"\nrestored: {string.Join(", ", restored)}; untouched: {string.Join(", ", untouched)}\n{string.Join("; ", broken)}");
     }
@@ -551,6 +572,6 @@ public class FaultMatrixTests(ITestOutputHelper output)
         output.WriteLine($"| restore --execute | {fault} | {outcome} | {clock.Elapsed.TotalSeconds:F1} s |");
         output.WriteLine(evidence);
 
-        Assert.True(outcome is ExecuteOutcome.Complete or ExecuteOutcome.FailedCleanly, $"{fault}: {outcome}\n{evidence}");
+        Assert.True(outcome is ExecuteOutcome.Complete or ExecuteOutcome.FailedCleanly or ExecuteOutcome.FailedBeforeWriting, $"{fault}: {outcome}\n{evidence}");
     }
 }
