@@ -25,6 +25,9 @@ internal sealed class WireGroupLister(ConnectionSettings settings, TimeSpan dead
     private const short ListGroupsKey = 16;
     private const int MaxPasses = 5;
 
+    /// <summary>Why the last attempt to reach a bootstrap broker failed (a cut connection, a TLS peer hanging up…).</summary>
+    private string lastDiscoveryError = "no answer";
+
     /// <summary>The cluster id from the last Metadata answer (v2+), null before or when the cluster has none.</summary>
     public string? ClusterId { get; private set; }
 
@@ -40,7 +43,7 @@ internal sealed class WireGroupLister(ConnectionSettings settings, TimeSpan dead
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ClusterException($"cannot describe the cluster: no bootstrap broker of {bootstrapServers} answered Metadata within {deadline.TotalSeconds:0} s");
+            throw new ClusterException($"cannot describe the cluster: no bootstrap broker of {bootstrapServers} answered Metadata within {deadline.TotalSeconds:0} s; last error: {lastDiscoveryError}");
         }
     }
 
@@ -81,7 +84,7 @@ internal sealed class WireGroupLister(ConnectionSettings settings, TimeSpan dead
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ClusterException($"cannot list the consumer groups: no bootstrap broker of {bootstrapServers} answered Metadata within {deadline.TotalSeconds:0} s");
+            throw new ClusterException($"cannot list the consumer groups: no bootstrap broker of {bootstrapServers} answered Metadata within {deadline.TotalSeconds:0} s; last error: {lastDiscoveryError}");
         }
     }
 
@@ -106,6 +109,7 @@ internal sealed class WireGroupLister(ConnectionSettings settings, TimeSpan dead
             }
             catch (Exception e) when (WireRetry.IsTransportFailure(e, overall))
             {
+                lastDiscoveryError = WireRetry.Describe(e);
                 await Task.Delay(WireRetry.Backoff(attempt++), overall);
             }
         }
