@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Kmap.Cli.Tests.Support;
+using Kmap.Conformance.Tests.Support;
 using Kmap.Core.Backup;
 using Kmap.Sandbox;
 using Kmap.Sandbox.Faults;
@@ -70,9 +71,12 @@ public class FaultMatrixTests(ITestOutputHelper output)
     ];
 
     /// <summary>Runs one fault and returns what happened, with the evidence.</summary>
-    private async Task<(Outcome Outcome, string Evidence)> BackupUnderAsync(string spec)
+    private Task<(Outcome Outcome, string Evidence)> BackupUnderAsync(string spec) => BackupUnderAsync(spec, new SandboxOptions { BrokerCount = 3 }, []);
+
+    /// <summary>Runs one fault on a sandbox with <paramref name="options"/> (e.g. SASL, TLS), kmap getting <paramref name="auth"/> too.</summary>
+    private async Task<(Outcome Outcome, string Evidence)> BackupUnderAsync(string spec, SandboxOptions options, string[] auth)
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 }, cancellationToken: TestContext.Current.CancellationToken);
+        await using var sandbox = await SandboxCluster.StartAsync(options, cancellationToken: TestContext.Current.CancellationToken);
         var expected = new SortedSet<string>(StringComparer.Ordinal);
         lock (sandbox.State.Sync)
         {
@@ -100,7 +104,7 @@ public class FaultMatrixTests(ITestOutputHelper output)
         }
 
         using var dir = new TempDirectory();
-        var (exit, stderr, hung) = await RunKmapAsync(dir.Path, TimeSpan.FromSeconds(150), "-brokers", sandbox.BootstrapServers, "-save-offsets", "offsets.json");
+        var (exit, stderr, hung) = await RunKmapAsync(dir.Path, TimeSpan.FromSeconds(150), ["-brokers", sandbox.BootstrapServers, .. auth, "-save-offsets", "offsets.json"]);
         await moving.CancelAsync();
         sandbox.Faults.Clear();
         var files = Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName).ToList();
@@ -201,6 +205,53 @@ public class FaultMatrixTests(ITestOutputHelper output)
         output.WriteLine(evidence);
 
         Assert.True(outcome is Outcome.Complete or Outcome.FailedCleanly, $"{fault}: {outcome}\n{evidence}");
+    }
+
+    public static IEnumerable<TheoryDataRow<string, string>> SecureFaults() =>
+    [
+        new("SASL_PLAINTEXT SCRAM-SHA-512", ""),
+        new("SASL_PLAINTEXT SCRAM-SHA-512", "seed=1;error=0.5:NOT_COORDINATOR@OffsetFetch"),
+        new("SASL_PLAINTEXT SCRAM-SHA-512", "seed=1;error=0.3:REQUEST_TIMED_OUT"),
+        new("SASL_PLAINTEXT SCRAM-SHA-512", "move-coordinators=20"),
+        new("SASL_SSL PLAIN", "seed=1;error=0.5:NOT_COORDINATOR@OffsetFetch"),
+        new("SSL", "seed=1;error=0.5:COORDINATOR_LOAD_IN_PROGRESS@OffsetFetch"),
+    ];
+
+    /// <summary>The backup over TLS and SASL: kmap's own retrying requests now serve every security protocol.</summary>
+    [Theory]
+    [MemberData(nameof(SecureFaults))]
+    public async Task Backup_over_tls_or_sasl_under_a_fault_completes_with_the_clusters_offsets(string security, string spec)
+    {
+        using var certificates = TestCertificates.Create();
+        const string user = "backup-operator";
+        const string password = "Matrix-S3cret!";
+        var protocol = security.Split(' ')[0];
+        var mechanism = security.Split(' ').ElementAtOrDefault(1);
+        var options = new SandboxOptions
+        {
+            BrokerCount = 3,
+            SaslMechanisms = mechanism is null ? [] : [mechanism],
+            Users = new Dictionary<string, string> { [user] = password },
+            TlsCertificateFile = protocol.Contains("SSL", StringComparison.Ordinal) ? certificates.BrokerCertificateFile : null,
+            TlsKeyFile = protocol.Contains("SSL", StringComparison.Ordinal) ? certificates.BrokerKeyFile : null,
+        };
+        List<string> auth = ["-security-protocol", protocol];
+        if (mechanism is not null)
+        {
+            auth.AddRange(["-sasl-mechanism", mechanism, "-sasl-username", user, "-sasl-password", password]);
+        }
+        if (protocol.Contains("SSL", StringComparison.Ordinal))
+        {
+            auth.AddRange(["-tls-ca", certificates.CaFile]);
+        }
+        var clock = Stopwatch.StartNew();
+
+        var (outcome, evidence) = await BackupUnderAsync(spec, options, [.. auth]);
+
+        output.WriteLine($"| {security} | {(spec.Length == 0 ? "none" : spec)} | {outcome} | {clock.Elapsed.TotalSeconds:F1} s |");
+        output.WriteLine(evidence);
+        Assert.True(outcome is Outcome.Complete, $"{security} {spec}: {outcome}\n{evidence}");
+        Assert.DoesNotContain(password, evidence, StringComparison.Ordinal);
     }
 
     [Fact]
