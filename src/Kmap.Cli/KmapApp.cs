@@ -76,7 +76,7 @@ public static class KmapApp
         {
             foreach (var error in result.Errors)
             {
-                await context.Error.WriteLineAsync($"kmap: {error.Message}");
+                await context.Error.WriteLineAsync($"kmap: {SecretRedaction.Redact(error.Message, args, context.Environment)}");
             }
             await context.Error.WriteLineAsync("Run 'kmap --help' for usage.");
             return ExitCodes.Usage;

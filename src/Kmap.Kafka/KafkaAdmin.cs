@@ -9,11 +9,11 @@ using KafkaTopicPartition = Confluent.Kafka.TopicPartition;
 namespace Kmap.Kafka;
 
 /// <summary>
-/// kmap's reader and writer over Confluent.Kafka's AdminClient. On plaintext connections, listing groups and
+/// kmap's reader and writer over Confluent.Kafka's AdminClient. On every security protocol, listing groups and
 /// reading committed offsets go through hand-written requests instead (<see cref="Wire.WireGroupLister"/>,
 /// <see cref="Wire.MultiGroupOffsetFetch"/>): they batch many groups per round trip, retry retriable errors
 /// until the deadline, and avoid librdkafka's crashes on NOT_COORDINATOR (librdkafka#5040) and on ListGroups
-/// errors. TLS/SASL connections, and brokers too old for those versions, use librdkafka's admin calls.
+/// errors. Only brokers too old for those versions use librdkafka's admin calls.
 /// </summary>
 public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetReader, IDisposable
 {
@@ -32,13 +32,10 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
         var config = KafkaClientConfig.ForAdmin(settings);
         clientLog = new KafkaClientLog(log);
         admin = Build(config, clientLog);
-        // The hand-written requests (which retry, and avoid librdkafka's crashes on NOT_COORDINATOR and on ListGroups
-        // errors) speak plaintext only; TLS and SASL connections use librdkafka alone.
-        if (settings.EffectiveProtocol == Kmap.Core.Config.SecurityProtocol.Plaintext)
-        {
-            multiGroupFetch = new Wire.MultiGroupOffsetFetch(settings.BootstrapServers, this.timeout);
-            groupLister = new Wire.WireGroupLister(settings.BootstrapServers, this.timeout);
-        }
+        // The hand-written requests retry, and avoid librdkafka's crashes on NOT_COORDINATOR and on ListGroups
+        // errors; they speak every security protocol (TLS, SASL PLAIN/SCRAM), so every backup takes them.
+        multiGroupFetch = new Wire.MultiGroupOffsetFetch(settings, this.timeout);
+        groupLister = new Wire.WireGroupLister(settings, this.timeout);
     }
 
     public Task<IReadOnlyDictionary<string, GroupOffsetsAnswer>?> ListCommittedOffsetsAsync(IReadOnlyList<string> groups, Action<int>? progress, CancellationToken cancellationToken) =>
@@ -137,24 +134,46 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
         {
             return [];
         }
-        List<ConsumerGroupDescription> descriptions;
-        try
+        // A group whose coordinator is moving, loading or slow is asked again (with backoff, until the timeout), so a
+        // failover is not mistaken for a group in an unknown state; what still fails then keeps its error.
+        var described = new Dictionary<string, ConsumerGroupDescription>(StringComparer.Ordinal);
+        var pending = groups.Distinct(StringComparer.Ordinal).ToList();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var attempt = 1; pending.Count > 0; attempt++)
         {
-            var result = await Guard(admin.DescribeConsumerGroupsAsync(groups, new DescribeConsumerGroupsOptions { RequestTimeout = timeout }));
-            descriptions = result.ConsumerGroupDescriptions;
+            List<ConsumerGroupDescription> descriptions;
+            try
+            {
+                var result = await Guard(admin.DescribeConsumerGroupsAsync(pending, new DescribeConsumerGroupsOptions { RequestTimeout = timeout }));
+                descriptions = result.ConsumerGroupDescriptions;
+            }
+            catch (DescribeConsumerGroupsException e)
+            {
+                descriptions = e.Results.ConsumerGroupDescriptions;
+            }
+            catch (KafkaException e)
+            {
+                throw Wrap(e, "describe consumer groups");
+            }
+            foreach (var d in descriptions)
+            {
+                described[d.GroupId] = d;
+            }
+            pending = descriptions.Where(d => d.Error is { IsError: true } && IsRetriableGroupError(d.Error.Code)).Select(d => d.GroupId).ToList();
+            var pause = TimeSpan.FromMilliseconds(Math.Min(2_000, 100 << Math.Min(attempt - 1, 5)));
+            if (pending.Count == 0 || clock.Elapsed + pause > timeout)
+            {
+                break;
+            }
+            await Task.Delay(pause, cancellationToken);
         }
-        catch (DescribeConsumerGroupsException e)
-        {
-            descriptions = e.Results.ConsumerGroupDescriptions;
-        }
-        catch (KafkaException e)
-        {
-            throw Wrap(e, "describe consumer groups");
-        }
-        return descriptions.Select(ToDescription).ToList();
+        return groups.Where(described.ContainsKey).Select(g => ToDescription(described[g], bootstrap)).ToList();
     }
 
-    private static GroupDescription ToDescription(ConsumerGroupDescription d) =>
+    private static bool IsRetriableGroupError(ErrorCode code) => code is ErrorCode.NotCoordinatorForGroup or ErrorCode.GroupLoadInProgress
+        or ErrorCode.GroupCoordinatorNotAvailable or ErrorCode.RequestTimedOut or ErrorCode.Local_TimedOut or ErrorCode.Local_Transport;
+
+    private static GroupDescription ToDescription(ConsumerGroupDescription d, string bootstrap) =>
         new(d.GroupId, d.Error is { IsError: true } ? GroupState.Unknown : StateName(d.State),
             d.Members.Select(m => new GroupMember(m.ConsumerId, m.ClientId, m.Host,
                 m.Assignment?.TopicPartitions?.Select(tp => new CoreTopicPartition(tp.Topic, tp.Partition.Value)).ToList() ?? [])
@@ -165,7 +184,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
             PartitionAssignor = d.PartitionAssignor,
             Coordinator = d.Coordinator is null ? null : $"{d.Coordinator.Host}:{d.Coordinator.Port}",
             CoordinatorId = d.Coordinator?.Id,
-            Error = d.Error is { IsError: true } ? d.Error.Reason : null,
+            Error = d.Error is { IsError: true } ? $"{d.Error.Reason} (asked through {bootstrap})" : null,
         };
 
     public async Task<IReadOnlyList<CommittedOffset>> ListCommittedOffsetsAsync(string group, CancellationToken cancellationToken)
@@ -208,8 +227,8 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
 
     public async Task<IReadOnlyDictionary<CoreTopicPartition, LogOffsets>> ListLogOffsetsAsync(IReadOnlyCollection<CoreTopicPartition> partitions, CancellationToken cancellationToken)
     {
-        var earliest = await ListOffsetsAsync(partitions, OffsetSpec.Earliest(), "read log start offsets");
-        var latest = await ListOffsetsAsync(partitions, OffsetSpec.Latest(), "read log end offsets");
+        var earliest = await ListOffsetsAsync(partitions, OffsetSpec.Earliest(), "read log start offsets", logBound: true);
+        var latest = await ListOffsetsAsync(partitions, OffsetSpec.Latest(), "read log end offsets", logBound: true);
         var result = new Dictionary<CoreTopicPartition, LogOffsets>();
         foreach (var (partition, start) in earliest)
         {
@@ -223,48 +242,94 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
 
     public async Task<IReadOnlyDictionary<CoreTopicPartition, long?>> ListOffsetsForTimeAsync(IReadOnlyCollection<CoreTopicPartition> partitions, DateTimeOffset time, CancellationToken cancellationToken)
     {
-        var found = await ListOffsetsAsync(partitions, OffsetSpec.ForTimestamp(time.ToUnixTimeMilliseconds()), "look up offsets by time");
+        var found = await ListOffsetsAsync(partitions, OffsetSpec.ForTimestamp(time.ToUnixTimeMilliseconds()), "look up offsets by time", logBound: false);
         return partitions.ToDictionary(p => p, p => found.TryGetValue(p, out var o) ? o : null);
     }
 
-    /// <summary>Offsets per partition; a partition with an error is absent, a -1 answer (nothing found) is null.</summary>
-    private async Task<Dictionary<CoreTopicPartition, long?>> ListOffsetsAsync(IReadOnlyCollection<CoreTopicPartition> partitions, OffsetSpec spec, string what)
+    /// <summary>
+    /// Offsets per partition; a partition with an error is absent, a -1 answer (nothing found) is null. Retriable
+    /// errors (leader moving, request timed out, cut connection) are retried with backoff until the timeout; a
+    /// partition still failing with one then fails the call, naming it, so it is never mistaken for a missing partition.
+    /// A log start or end (<paramref name="logBound"/>) always exists, so -1 there is a failed answer (librdkafka
+    /// reports a cut connection so) and is retried too.
+    /// </summary>
+    private async Task<Dictionary<CoreTopicPartition, long?>> ListOffsetsAsync(IReadOnlyCollection<CoreTopicPartition> partitions, OffsetSpec spec, string what, bool logBound)
     {
         var result = new Dictionary<CoreTopicPartition, long?>();
         // librdkafka fails the whole ListOffsets call when one topic is unknown: ask only for partitions that exist,
         // so the caller can name the missing ones.
         var topics = await ListTopicsAsync(CancellationToken.None);
-        var existing = partitions.Where(p => topics.TryGetValue(p.Topic, out var count) && p.Partition < count).ToList();
-        if (existing.Count == 0)
+        var pending = partitions.Where(p => topics.TryGetValue(p.Topic, out var count) && p.Partition < count).ToList();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var attempt = 0;
+        while (pending.Count > 0)
         {
-            return result;
-        }
-        var request = existing.Select(p => new TopicPartitionOffsetSpec { TopicPartition = new KafkaTopicPartition(p.Topic, p.Partition), OffsetSpec = spec }).ToList();
-        List<ListOffsetsResultInfo> infos;
-        try
-        {
-            infos = (await Guard(admin.ListOffsetsAsync(request, new ListOffsetsOptions { RequestTimeout = timeout }))).ResultInfos;
-        }
-        catch (ListOffsetsException e)
-        {
-            // Some partitions failed (e.g. unknown topic); keep the ones that answered.
-            infos = e.Result.ResultInfos;
-        }
-        catch (KafkaException e)
-        {
-            throw Wrap(e, what);
-        }
-        foreach (var info in infos)
-        {
-            var tpo = info.TopicPartitionOffsetError;
-            if (tpo.Error.IsError)
+            attempt++;
+            var request = pending.Select(p => new TopicPartitionOffsetSpec { TopicPartition = new KafkaTopicPartition(p.Topic, p.Partition), OffsetSpec = spec }).ToList();
+            var retry = new Dictionary<CoreTopicPartition, string>();
+            try
             {
-                continue;
+                var infos = (await Guard(admin.ListOffsetsAsync(request, new ListOffsetsOptions { RequestTimeout = timeout }))).ResultInfos;
+                Collect(infos, logBound, result, retry);
             }
-            result[new CoreTopicPartition(tpo.Topic, tpo.Partition.Value)] = tpo.Offset.Value >= 0 ? tpo.Offset.Value : null;
+            catch (ListOffsetsException e)
+            {
+                // Some partitions failed (e.g. unknown topic); keep the ones that answered, retry the retriable ones.
+                Collect(e.Result.ResultInfos, logBound, result, retry);
+            }
+            catch (KafkaException e) when (IsRetriable(e.Error.Code))
+            {
+                foreach (var p in pending)
+                {
+                    retry[p] = e.Error.Reason;
+                }
+            }
+            catch (KafkaException e)
+            {
+                throw Wrap(e, what);
+            }
+            pending = [.. retry.Keys];
+            if (pending.Count == 0)
+            {
+                break;
+            }
+            var pause = TimeSpan.FromMilliseconds(Math.Min(2_000, 100 << Math.Min(attempt - 1, 5)));
+            if (clock.Elapsed + pause > timeout)
+            {
+                throw new ClusterException($"cannot {what} of {string.Join(", ", pending.Order())} on {bootstrap}: gave up after {attempt} attempt(s) in "
+                    + $"{clock.Elapsed.TotalSeconds:0.0} s; last error: {retry[pending[0]]}. Check the leaders of those partitions (brokers down or restarting) and run kmap again");
+            }
+            await Task.Delay(pause);
         }
         return result;
     }
+
+    private static void Collect(IEnumerable<ListOffsetsResultInfo> infos, bool logBound, Dictionary<CoreTopicPartition, long?> result, Dictionary<CoreTopicPartition, string> retry)
+    {
+        foreach (var info in infos)
+        {
+            var tpo = info.TopicPartitionOffsetError;
+            var partition = new CoreTopicPartition(tpo.Topic, tpo.Partition.Value);
+            if (!tpo.Error.IsError && logBound && tpo.Offset.Value < 0)
+            {
+                retry[partition] = "the answer carried no offset (connection lost?)";
+            }
+            else if (!tpo.Error.IsError)
+            {
+                result[partition] = tpo.Offset.Value >= 0 ? tpo.Offset.Value : null;
+            }
+            else if (IsRetriable(tpo.Error.Code))
+            {
+                retry[partition] = tpo.Error.Reason;
+            }
+        }
+    }
+
+    /// <summary>Errors that say "not now": a leader moving or loading, a timeout, a cut connection.</summary>
+    private static bool IsRetriable(ErrorCode code) => code is ErrorCode.RequestTimedOut or ErrorCode.NotLeaderForPartition or ErrorCode.LeaderNotAvailable
+        or ErrorCode.NetworkException or ErrorCode.NotEnoughReplicas or ErrorCode.KafkaStorageError or ErrorCode.FencedLeaderEpoch or ErrorCode.UnknownLeaderEpoch
+        or ErrorCode.OffsetNotAvailable or ErrorCode.Local_Transport or ErrorCode.Local_TimedOut or ErrorCode.Local_AllBrokersDown or ErrorCode.Local_Retry
+        or ErrorCode.Local_WaitCoord;
 
     public Task<IReadOnlyDictionary<string, int>> ListTopicsAsync(CancellationToken cancellationToken)
     {
@@ -299,6 +364,12 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
             if (report is null || (report.Error.IsError && report.Partitions.All(p => !p.Error.IsError)))
             {
                 throw new ClusterException($"cannot commit offsets for group '{group}' on {bootstrap}: {report?.Error.Reason ?? e.Message}", e);
+            }
+            if (report.Partitions.Count > 0 && report.Partitions.All(p => p.Error.IsError && p.Error.Code == report.Partitions[0].Error.Code)
+                && IsRetriableGroupError(report.Partitions[0].Error.Code))
+            {
+                // A coordinator error is the group's, not its partitions' (Kafka repeats it on each): say it once, with the brokers.
+                throw new ClusterException($"cannot commit offsets for group '{group}' on {bootstrap}: {report.Partitions[0].Error.Reason} (the group's coordinator is moving, loading or slow; run again)", e);
             }
             return report.Partitions
                 .Select(p => new PartitionResult(new CoreTopicPartition(p.Topic, p.Partition.Value), p.Error.IsError ? p.Error.Reason : null))

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Kmap.Cli.Tests.Support;
+using Kmap.Conformance.Tests.Support;
 using Kmap.Core.Backup;
 using Kmap.Sandbox;
 using Kmap.Sandbox.Faults;
@@ -70,9 +71,12 @@ public class FaultMatrixTests(ITestOutputHelper output)
     ];
 
     /// <summary>Runs one fault and returns what happened, with the evidence.</summary>
-    private async Task<(Outcome Outcome, string Evidence)> BackupUnderAsync(string spec)
+    private Task<(Outcome Outcome, string Evidence)> BackupUnderAsync(string spec) => BackupUnderAsync(spec, new SandboxOptions { BrokerCount = 3 }, []);
+
+    /// <summary>Runs one fault on a sandbox with <paramref name="options"/> (e.g. SASL, TLS), kmap getting <paramref name="auth"/> too.</summary>
+    private async Task<(Outcome Outcome, string Evidence)> BackupUnderAsync(string spec, SandboxOptions options, string[] auth)
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 }, cancellationToken: TestContext.Current.CancellationToken);
+        await using var sandbox = await SandboxCluster.StartAsync(options, cancellationToken: TestContext.Current.CancellationToken);
         var expected = new SortedSet<string>(StringComparer.Ordinal);
         lock (sandbox.State.Sync)
         {
@@ -100,7 +104,7 @@ public class FaultMatrixTests(ITestOutputHelper output)
         }
 
         using var dir = new TempDirectory();
-        var (exit, stderr, hung) = await RunKmapAsync(dir.Path, TimeSpan.FromSeconds(150), "-brokers", sandbox.BootstrapServers, "-save-offsets", "offsets.json");
+        var (exit, stderr, hung) = await RunKmapAsync(dir.Path, TimeSpan.FromSeconds(150), ["-brokers", sandbox.BootstrapServers, .. auth, "-save-offsets", "offsets.json"]);
         await moving.CancelAsync();
         sandbox.Faults.Clear();
         var files = Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName).ToList();
@@ -201,6 +205,53 @@ public class FaultMatrixTests(ITestOutputHelper output)
         output.WriteLine(evidence);
 
         Assert.True(outcome is Outcome.Complete or Outcome.FailedCleanly, $"{fault}: {outcome}\n{evidence}");
+    }
+
+    public static IEnumerable<TheoryDataRow<string, string>> SecureFaults() =>
+    [
+        new("SASL_PLAINTEXT SCRAM-SHA-512", ""),
+        new("SASL_PLAINTEXT SCRAM-SHA-512", "seed=1;error=0.5:NOT_COORDINATOR@OffsetFetch"),
+        new("SASL_PLAINTEXT SCRAM-SHA-512", "seed=1;error=0.3:REQUEST_TIMED_OUT"),
+        new("SASL_PLAINTEXT SCRAM-SHA-512", "move-coordinators=20"),
+        new("SASL_SSL PLAIN", "seed=1;error=0.5:NOT_COORDINATOR@OffsetFetch"),
+        new("SSL", "seed=1;error=0.5:COORDINATOR_LOAD_IN_PROGRESS@OffsetFetch"),
+    ];
+
+    /// <summary>The backup over TLS and SASL: kmap's own retrying requests now serve every security protocol.</summary>
+    [Theory]
+    [MemberData(nameof(SecureFaults))]
+    public async Task Backup_over_tls_or_sasl_under_a_fault_completes_with_the_clusters_offsets(string security, string spec)
+    {
+        using var certificates = TestCertificates.Create();
+        const string user = "backup-operator";
+        const string password = "Matrix-S3cret!";
+        var protocol = security.Split(' ')[0];
+        var mechanism = security.Split(' ').ElementAtOrDefault(1);
+        var options = new SandboxOptions
+        {
+            BrokerCount = 3,
+            SaslMechanisms = mechanism is null ? [] : [mechanism],
+            Users = new Dictionary<string, string> { [user] = password },
+            TlsCertificateFile = protocol.Contains("SSL", StringComparison.Ordinal) ? certificates.BrokerCertificateFile : null,
+            TlsKeyFile = protocol.Contains("SSL", StringComparison.Ordinal) ? certificates.BrokerKeyFile : null,
+        };
+        List<string> auth = ["-security-protocol", protocol];
+        if (mechanism is not null)
+        {
+            auth.AddRange(["-sasl-mechanism", mechanism, "-sasl-username", user, "-sasl-password", password]);
+        }
+        if (protocol.Contains("SSL", StringComparison.Ordinal))
+        {
+            auth.AddRange(["-tls-ca", certificates.CaFile]);
+        }
+        var clock = Stopwatch.StartNew();
+
+        var (outcome, evidence) = await BackupUnderAsync(spec, options, [.. auth]);
+
+        output.WriteLine($"| {security} | {(spec.Length == 0 ? "none" : spec)} | {outcome} | {clock.Elapsed.TotalSeconds:F1} s |");
+        output.WriteLine(evidence);
+        Assert.True(outcome is Outcome.Complete, $"{security} {spec}: {outcome}\n{evidence}");
+        Assert.DoesNotContain(password, evidence, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -390,5 +441,188 @@ public class FaultMatrixTests(ITestOutputHelper output)
         output.WriteLine(evidence);
 
         Assert.True(outcome is RestoreOutcome.Complete or RestoreOutcome.ReportedAndResumable, $"{fault}: {outcome}\n{evidence}");
+    }
+
+    // `kmap restore --execute` (one process, the retrying executor) under a fault on the target. The promise: exit 0
+    // with every group read back and verified, or a non-zero exit naming each failed group and a broker, with the
+    // rollback file intact and every group either fully restored or untouched (never half-written).
+
+    public enum ExecuteOutcome
+    {
+        /// <summary>Exit 0, every group verified by read-back, and the target holds exactly the backup.</summary>
+        Complete,
+
+        /// <summary>Non-zero exit naming each group that is not restored and a broker; rollback file intact; no group half-written.</summary>
+        FailedCleanly,
+
+        /// <summary>Non-zero exit naming a broker before anything was written: every group untouched, no rollback file needed.</summary>
+        FailedBeforeWriting,
+
+        /// <summary>Exit 0 with a group not restored, a group half-written, a failed group not named, or no broker named.</summary>
+        Broken,
+
+        /// <summary>Still running after the deadline.</summary>
+        Hung,
+    }
+
+    public static IEnumerable<TheoryDataRow<string, string>> ExecuteFaults() =>
+    [
+        new("none", ""),
+        new("error=0.5:NOT_COORDINATOR@OffsetCommit", "seed=2;error=0.5:NOT_COORDINATOR@OffsetCommit"),
+        new("error=0.5:COORDINATOR_LOAD_IN_PROGRESS@OffsetCommit", "seed=2;error=0.5:COORDINATOR_LOAD_IN_PROGRESS@OffsetCommit"),
+        new("error=0.5:REQUEST_TIMED_OUT@OffsetCommit", "seed=2;error=0.5:REQUEST_TIMED_OUT@OffsetCommit"),
+        new("error=0.3:NOT_COORDINATOR (every group API)", "seed=2;error=0.3:NOT_COORDINATOR"),
+        new("error=0.3:REQUEST_TIMED_OUT (every API that carries it)", "seed=2;error=0.3:REQUEST_TIMED_OUT"),
+        new("drop-after=4 (every connection)", "drop-after=4"),
+        new("drop-after=1@OffsetCommit", "drop-after=1@OffsetCommit"),
+        new("move-coordinators=20", "move-coordinators=20"),
+        new("stall=2000@OffsetCommit", "stall=2000@OffsetCommit"),
+        new("error=1:NOT_COORDINATOR@OffsetCommit (never succeeds)", "error=1:NOT_COORDINATOR@OffsetCommit"),
+        new("down=1 (broker 1 stopped throughout)", "down=1:0"),
+    ];
+
+    /// <summary>
+    /// Backs up a faultless cluster, gives the target earlier offsets for half of the groups, then runs
+    /// `kmap restore --execute --overwrite` against the target with the fault.
+    /// </summary>
+    private async Task<(ExecuteOutcome Outcome, string Evidence)> ExecuteUnderAsync(string spec)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var source = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 }, cancellationToken: ct);
+        await using var target = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 }, cancellationToken: ct);
+        var expected = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        var before = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        lock (source.State.Sync)
+        {
+            source.State.CreateTopic("orders", Partitions, 1);
+            for (var g = 0; g < RestoreGroups; g++)
+            {
+                var commits = Enumerable.Range(0, Partitions).Select(p => new PartitionCommit("orders", p, (g * 1000) + p + 1, -1, "", 0)).ToList();
+                source.State.Groups.RestoreOffsets($"group-{g:D2}", "consumer", commits);
+                expected[$"group-{g:D2}"] = new SortedSet<string>(commits.Select(c => $"{c.Topic}-{c.Partition} {c.Offset}"), StringComparer.Ordinal);
+            }
+        }
+        lock (target.State.Sync)
+        {
+            var topic = target.State.CreateTopic("orders", Partitions, 1);
+            foreach (var partition in topic.Partitions)
+            {
+                partition.HighWatermark = 10_000;
+            }
+            for (var g = 0; g < RestoreGroups; g++)
+            {
+                var earlier = g % 2 == 0
+                    ? Enumerable.Range(0, Partitions).Select(p => new PartitionCommit("orders", p, 7 + p, -1, "", 0)).ToList()
+                    : [];
+                if (earlier.Count > 0)
+                {
+                    target.State.Groups.RestoreOffsets($"group-{g:D2}", "consumer", earlier);
+                }
+                before[$"group-{g:D2}"] = new SortedSet<string>(earlier.Select(c => $"{c.Topic}-{c.Partition} {c.Offset}"), StringComparer.Ordinal);
+            }
+        }
+        using var dir = new TempDirectory();
+        var (backupExit, backupErr, _) = await RunKmapAsync(dir.Path, TimeSpan.FromSeconds(60), "-brokers", source.BootstrapServers, "-save-offsets", "offsets.json");
+        Assert.True(backupExit == 0, backupErr);
+
+        using var moving = new CancellationTokenSource();
+        if (spec.Length > 0)
+        {
+            var faults = FaultSpec.Parse(spec);
+            target.Faults.Apply(faults);
+            foreach (var outage in faults.Outages)
+            {
+                await target.StopBrokerAsync(outage.BrokerId);
+            }
+            if (faults.MoveCoordinatorsEvery is { } every)
+            {
+                _ = MoveWhileRunningAsync(target, every, moving.Token);
+            }
+        }
+        var (exit, stderr, hung) = await RunKmapAsync(dir.Path, TimeSpan.FromSeconds(150), "restore", "--brokers", target.BootstrapServers,
+            "--from", "offsets.json", "--overwrite", "--rollback-file", "rollback.json", "--execute");
+        await moving.CancelAsync();
+        target.Faults.Clear();
+        var files = Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        var evidence = $"exit {exit}, files [{string.Join(", ", files)}], injected errors {target.Faults.Counters.TotalErrors}, drops {target.Faults.Counters.Drops}\n--- stderr\n{stderr}";
+        if (hung)
+        {
+            return (ExecuteOutcome.Hung, evidence);
+        }
+        var restored = expected.Keys.Where(g => CommittedOn(target, g).SetEquals(expected[g])).ToList();
+        var untouched = expected.Keys.Where(g => !restored.Contains(g) && CommittedOn(target, g).SetEquals(before[g])).ToList();
+        var halfWritten = expected.Keys.Except(restored).Except(untouched).ToList();
+        var broken = new List<string>();
+        if (halfWritten.Count > 0)
+        {
+            broken.Add($"half-written: {string.Join(", ", halfWritten)}");
+        }
+        if (files.Any(f => f is not ("offsets.json" or "rollback.json")))
+        {
+            broken.Add("unexpected files (temp files left behind?)");
+        }
+        var nothingWritten = exit != 0 && untouched.Count == expected.Count;
+        if (!files.Contains("rollback.json"))
+        {
+            if (!nothingWritten)
+            {
+                broken.Add("no rollback file");
+            }
+        }
+        else
+        {
+            // The rollback file holds the target's offsets from before the restore: exactly the groups that had some.
+            var rollback = OffsetBackupJson.Deserialize(await File.ReadAllTextAsync(dir.File("rollback.json"), ct));
+            foreach (var (group, offsets) in before.Where(b => b.Value.Count > 0))
+            {
+                var saved = rollback.ConsumerGroups.SingleOrDefault(g => g.Group == group)?.Offsets.Select(o => $"{o.Topic}-{o.Partition} {o.Offset}") ?? [];
+                if (!offsets.SetEquals(saved))
+                {
+                    broken.Add($"rollback file lacks the previous offsets of {group}");
+                }
+            }
+        }
+        if (exit == 0)
+        {
+            if (restored.Count != expected.Count)
+            {
+                broken.Add($"exit 0 but not restored: {string.Join(", ", expected.Keys.Except(restored))}");
+            }
+            if (restored.Any(g => !stderr.Contains($"kmap: {g}: restored {Partitions} partition(s)", StringComparison.Ordinal)))
+            {
+                broken.Add("a group was not reported as read back and verified");
+            }
+            return (broken.Count == 0 ? ExecuteOutcome.Complete : ExecuteOutcome.Broken, evidence + $"\n{string.Join("; ", broken)}");
+        }
+        bool NamesBroker(string text) => target.State.Brokers.Any(b => text.Contains($"{b.Host}:{b.Port}", StringComparison.Ordinal));
+        if (nothingWritten && !files.Contains("rollback.json"))
+        {
+            // Failed while planning (before the rollback file and any write): the message names the broker(s).
+            if (!NamesBroker(stderr))
+            {
+                broken.Add("no broker named");
+            }
+            return (broken.Count == 0 ? ExecuteOutcome.FailedBeforeWriting : ExecuteOutcome.Broken, evidence + $"\n{string.Join("; ", broken)}");
+        }
+        // Each group not restored has its own error line naming it and a broker.
+        var errorLines = stderr.Split('\n').Where(l => l.StartsWith("kmap: error: ", StringComparison.Ordinal)).ToList();
+        var notNamed = expected.Keys.Except(restored).Where(g => !errorLines.Any(l => l.Contains(g, StringComparison.Ordinal) && NamesBroker(l))).ToList();
+        if (notNamed.Count > 0)
+        {
+            broken.Add($"failed without an error line naming the group and a broker: {string.Join(", ", notNamed)}");
+        }
+        return (broken.Count == 0 ? ExecuteOutcome.FailedCleanly : ExecuteOutcome.Broken, evidence + $"\nrestored: {string.Join(", ", restored)}; untouched: {string.Join(", ", untouched)}\n{string.Join("; ", broken)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(ExecuteFaults))]
+    public async Task Restore_execute_under_a_fault_verifies_every_group_or_fails_naming_group_and_broker_with_the_rollback_file_intact(string fault, string spec)
+    {
+        var clock = Stopwatch.StartNew();
+        var (outcome, evidence) = await ExecuteUnderAsync(spec);
+        output.WriteLine($"| restore --execute | {fault} | {outcome} | {clock.Elapsed.TotalSeconds:F1} s |");
+        output.WriteLine(evidence);
+
+        Assert.True(outcome is ExecuteOutcome.Complete or ExecuteOutcome.FailedCleanly or ExecuteOutcome.FailedBeforeWriting, $"{fault}: {outcome}\n{evidence}");
     }
 }

@@ -19,7 +19,7 @@ internal static class CompatMode
         var parsed = CompatCommandLine.Parse(args);
         if (parsed.Error is not null)
         {
-            return await UsageErrorAsync(context, parsed.Error);
+            return await UsageErrorAsync(context, SecretRedaction.Redact(parsed.Error, args, context.Environment));
         }
         if (parsed.Flag(CompatFlags.Help))
         {

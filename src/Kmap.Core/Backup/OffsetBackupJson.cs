@@ -171,6 +171,32 @@ public static class OffsetBackupJson
         json.WriteEndObject();
     }
 
+    /// <summary>
+    /// Reads the backup file <paramref name="source"/> (its text already read): any malformed, truncated or
+    /// wrongly shaped content is a <see cref="BackupFormatException"/> naming the file and the position.
+    /// </summary>
+    public static OffsetBackup Deserialize(string text, string source)
+    {
+        try
+        {
+            return Deserialize(text);
+        }
+        catch (JsonException e) when (e is not BackupFormatException)
+        {
+            var where = e.LineNumber is { } line ? $"line {line + 1}, byte {(e.BytePositionInLine ?? 0) + 1}" : "the JSON";
+            var what = e.Message.Split(" LineNumber:", 2)[0].TrimEnd('.', ' ');
+            throw new BackupFormatException($"{source}: {where}: not a valid backup file: {what}", e);
+        }
+        catch (BackupFormatException e)
+        {
+            throw new BackupFormatException($"{source}: {e.Message}", e);
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
+        {
+            throw new BackupFormatException($"{source}: {e.Message}", e);
+        }
+    }
+
     /// <summary>Reads a backup written by kmap or by the Go tool (which had no additions).</summary>
     public static OffsetBackup Deserialize(string text)
     {
@@ -180,20 +206,21 @@ public static class OffsetBackupJson
         {
             throw new FormatException("a backup file is a JSON object with 'timestamp', 'cluster' and 'consumer_groups'");
         }
-        var timestamp = root.TryGetProperty("timestamp", out var ts) && ts.ValueKind == JsonValueKind.String
+        var timestamp = At("timestamp", () => root.TryGetProperty("timestamp", out var ts) && ts.ValueKind == JsonValueKind.String
             ? Rfc3339.Parse(ts.GetString()!)
-            : DateTimeOffset.MinValue;
+            : DateTimeOffset.MinValue);
         var cluster = root.TryGetProperty("cluster", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : "";
         if (!root.TryGetProperty("consumer_groups", out var groupsElement) || groupsElement.ValueKind != JsonValueKind.Array)
         {
             throw new FormatException("the backup has no 'consumer_groups' array");
         }
         var groups = new List<GroupOffsets>();
+        var index = 0;
         foreach (var g in groupsElement.EnumerateArray())
         {
-            groups.Add(ReadGroup(g, timestamp));
+            groups.Add(At($"consumer_groups[{index++}]", () => ReadGroup(g, timestamp)));
         }
-        return new OffsetBackup(timestamp, cluster, groups)
+        return At("the file's header", () => new OffsetBackup(timestamp, cluster, groups)
         {
             FormatVersion = root.TryGetProperty("format_version", out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : 0,
             ClusterId = root.TryGetProperty("cluster_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null,
@@ -201,7 +228,25 @@ public static class OffsetBackupJson
             BaseFile = root.TryGetProperty("base_file", out var bf) && bf.ValueKind == JsonValueKind.String ? bf.GetString() : null,
             BaseTimestamp = OptionalTime(root, "base_timestamp"),
             PartitionCounts = ReadPartitionCounts(root),
-        };
+        });
+    }
+
+    /// <summary>Runs one step of reading; a field of the wrong type or range there becomes an error naming <paramref name="path"/>.</summary>
+    private static T At<T>(string path, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (BackupFormatException e)
+        {
+            throw new BackupFormatException($"{path}.{e.Message}", e);
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
+        {
+            var what = e is KeyNotFoundException ? "a required field is missing ('partition' and 'offset' are)" : e.Message;
+            throw new BackupFormatException($"{path}: {what}", e);
+        }
     }
 
     /// <summary>partition_counts: topic → partitions on the source; absent in older files and the Go tool's (then empty).</summary>
@@ -231,9 +276,14 @@ public static class OffsetBackupJson
         {
             foreach (var topic in topics.EnumerateObject())
             {
+                if (topic.Value.ValueKind != JsonValueKind.Array)
+                {
+                    throw new BackupFormatException($"topics.{topic.Name}: a topic's partitions are an array, not {topic.Value.ValueKind}");
+                }
+                var entry = 0;
                 foreach (var p in topic.Value.EnumerateArray())
                 {
-                    offsets.Add(new BackedUpOffset(topic.Name, p.GetProperty("partition").GetInt32(), p.GetProperty("offset").GetInt64())
+                    offsets.Add(At($"topics.{topic.Name}[{entry++}]", () => new BackedUpOffset(topic.Name, p.GetProperty("partition").GetInt32(), p.GetProperty("offset").GetInt64())
                     {
                         LeaderEpoch = OptionalInt(p, "leader_epoch"),
                         Metadata = p.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null,
@@ -241,7 +291,7 @@ public static class OffsetBackupJson
                         LogEndOffset = OptionalLong(p, "log_end_offset"),
                         LastConsumedTimestamp = OptionalTime(p, "last_consumed_timestamp"),
                         NextRecordTimestamp = OptionalTime(p, "next_record_timestamp"),
-                    });
+                    }));
                 }
             }
         }

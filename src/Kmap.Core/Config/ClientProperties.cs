@@ -52,7 +52,10 @@ public static class ClientProperties
 
     private static ConnectionSettings Warn(ConnectionSettings settings, string key, Action<string> warn)
     {
-        warn($"kmap: warning: ignoring '{key}' from the command config (not supported by kmap)");
+        // A line like `sasl.passwordSECRET` (separator missing) is a key holding the secret: name only its harmless start.
+        var secretAt = key.IndexOf("password", StringComparison.OrdinalIgnoreCase) is >= 0 and var p ? p : key.IndexOf("jaas", StringComparison.OrdinalIgnoreCase);
+        var shown = secretAt >= 0 && key.Length > secretAt + 8 ? $"{key[..Math.Min(key.Length, secretAt + 8)]}…' (the rest hidden: it may hold a password; is '=' missing?)" : $"{key}'";
+        warn($"kmap: warning: ignoring '{shown} from the command config (not supported by kmap)");
         return settings;
     }
 

@@ -112,6 +112,14 @@ public sealed class OffsetRestorePlanner(IClusterReader target, IRecordReader re
         {
             descriptions.TryGetValue(group.Group, out var description);
             var state = description?.State;
+            if (description?.Error is { } describeError)
+            {
+                plans.Add(new GroupResetPlan(group.Group, state, [])
+                {
+                    Error = $"cannot describe group '{group.Group}' on the target (coordinator {description.Coordinator ?? "unknown"}): {describeError}; nothing written for it, run the restore again",
+                });
+                continue;
+            }
             int? activeMembers = GroupState.AcceptsReset(state) ? null : description!.Members.Count;
             var activeError = $"group '{group.Group}' is active on the target ({state}, {activeMembers} member(s)); stop its consumers, wait until it is Empty, then run the restore again";
             if (activeMembers is not null && !request.IncludeActiveGroups)

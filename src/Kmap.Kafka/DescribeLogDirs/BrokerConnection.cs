@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
-using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Kmap.Core.Cluster;
 using Kmap.Core.Config;
@@ -40,7 +38,7 @@ internal sealed class BrokerConnection : IAsyncDisposable
             Stream stream = tcp.GetStream();
             if (SecurityProtocols.UsesTls(settings.EffectiveProtocol))
             {
-                stream = await StartTlsAsync(stream, host, settings, cancellationToken);
+                stream = await Wire.WireTls.StartAsync(stream, host, settings, cancellationToken);
             }
             var connection = new BrokerConnection(tcp, stream, broker);
             if (SecurityProtocols.UsesSasl(settings.EffectiveProtocol))
@@ -123,61 +121,5 @@ internal sealed class BrokerConnection : IAsyncDisposable
             throw new ClusterException($"broker {broker} refused the SASL credentials: {message ?? $"error {code}"}");
         }
         return answer.Bytes();
-    }
-
-    private static async Task<Stream> StartTlsAsync(Stream inner, string host, ConnectionSettings settings, CancellationToken cancellationToken)
-    {
-        var trusted = new X509Certificate2Collection();
-        if (settings.TlsCaFile is not null)
-        {
-            trusted.ImportFromPemFile(settings.TlsCaFile);
-        }
-        if (settings.TlsCaPem is not null)
-        {
-            trusted.ImportFromPem(settings.TlsCaPem);
-        }
-        var clientCertificates = new X509CertificateCollection();
-        if (settings.TlsCertFile is not null && settings.TlsKeyFile is not null)
-        {
-            clientCertificates.Add(X509Certificate2.CreateFromPemFile(settings.TlsCertFile, settings.TlsKeyFile));
-        }
-        else if (settings.TlsCertPem is not null && settings.TlsKeyPem is not null)
-        {
-            clientCertificates.Add(X509Certificate2.CreateFromPem(settings.TlsCertPem, settings.TlsKeyPem));
-        }
-        var tls = new SslStream(inner, leaveInnerStreamOpen: false, (_, certificate, chain, errors) => Validate(certificate, errors, trusted, settings));
-        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-        {
-            TargetHost = host,
-            ClientCertificates = clientCertificates,
-        }, cancellationToken);
-        return tls;
-    }
-
-    private static bool Validate(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection trusted, ConnectionSettings settings)
-    {
-        if (settings.TlsSkipVerify)
-        {
-            return true;
-        }
-        if (!settings.TlsVerifyHostname)
-        {
-            errors &= ~SslPolicyErrors.RemoteCertificateNameMismatch;
-        }
-        if (errors == SslPolicyErrors.None)
-        {
-            return true;
-        }
-        if (certificate is null || trusted.Count == 0 || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
-        {
-            return false;
-        }
-        // The chain failed against the system store: check it against the CA the user gave instead.
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = new X509Certificate2(certificate);
-        return chain.Build(leaf);
     }
 }

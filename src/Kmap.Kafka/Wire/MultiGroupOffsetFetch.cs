@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Kmap.Core.Cluster;
+using Kmap.Core.Config;
 using Kmap.Core.Model;
 
 namespace Kmap.Kafka.Wire;
@@ -13,8 +14,16 @@ namespace Kmap.Kafka.Wire;
 /// REQUEST_TIMED_OUT and cut or stalled connections reconnect, with backoff, until the overall deadline. Every
 /// group gets an answer: its offsets, or an error naming the broker and the last failure.
 /// </summary>
-internal sealed class MultiGroupOffsetFetch(string bootstrapServers, TimeSpan deadline)
+internal sealed class MultiGroupOffsetFetch(ConnectionSettings settings, TimeSpan deadline)
 {
+    private readonly string bootstrapServers = settings.BootstrapServers;
+
+    /// <summary>A plaintext client of <paramref name="bootstrapServers"/>.</summary>
+    public MultiGroupOffsetFetch(string bootstrapServers, TimeSpan deadline)
+        : this(new ConnectionSettings { BootstrapServers = bootstrapServers }, deadline)
+    {
+    }
+
     private const short OffsetFetchKey = 9;
     private const short FindCoordinatorKey = 10;
     private const short OffsetFetchVersion = 8;
@@ -55,7 +64,7 @@ internal sealed class MultiGroupOffsetFetch(string bootstrapServers, TimeSpan de
                 WireBroker? bootstrap = null;
                 try
                 {
-                    using var connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAnyAsync(bootstrapServers, ct), overall.Token);
+                    using var connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAnyAsync(settings, ct), overall.Token);
                     bootstrap = connection.Broker;
                     if (supported is null)
                     {
@@ -160,7 +169,7 @@ internal sealed class MultiGroupOffsetFetch(string bootstrapServers, TimeSpan de
             string[]? batch = null;
             try
             {
-                connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAsync(coordinator, ct), cancellationToken);
+                connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAsync(coordinator, settings, ct), cancellationToken);
                 while (batches.TryDequeue(out batch))
                 {
                     var current = batch;

@@ -1,12 +1,18 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using Kmap.Core.Cluster;
+using Kmap.Core.Config;
 
 namespace Kmap.Kafka.Wire;
 
 /// <summary>
-/// One plaintext TCP connection to a broker, one request in flight at a time (callers open several
-/// connections for concurrency). Only for the requests librdkafka cannot batch; never for TLS/SASL.
+/// One connection to a broker, one request in flight at a time (callers open several connections for
+/// concurrency): TCP, then TLS when the security protocol says so (<see cref="WireTls"/>), then SASL when it
+/// says so (<see cref="WireSasl"/>). A cut connection surfaces as an <see cref="IOException"/> (retriable); a
+/// refused certificate or refused credentials as a <see cref="ClusterException"/> (not retried).
 /// </summary>
 internal sealed class WireConnection : IDisposable
 {
@@ -14,44 +20,72 @@ internal sealed class WireConnection : IDisposable
     private const int MaxResponseBytes = 256 * 1024 * 1024;
 
     private readonly TcpClient _client;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private int _correlationId;
 
-    private WireConnection(TcpClient client, WireBroker broker)
+    private WireConnection(TcpClient client, Stream stream, WireBroker broker)
     {
         _client = client;
-        _stream = client.GetStream();
+        _stream = stream;
         Broker = broker;
     }
 
     /// <summary>The broker at the other end, for error messages.</summary>
     public WireBroker Broker { get; }
 
-    public static async Task<WireConnection> ConnectAsync(WireBroker broker, CancellationToken cancellationToken)
+    public static async Task<WireConnection> ConnectAsync(WireBroker broker, ConnectionSettings settings, CancellationToken cancellationToken)
     {
         var client = new TcpClient { NoDelay = true };
+        WireConnection? connection = null;
         try
         {
             await client.ConnectAsync(broker.Host, broker.Port, cancellationToken);
+            Stream stream = client.GetStream();
+            if (SecurityProtocols.UsesTls(settings.EffectiveProtocol))
+            {
+                stream = await WireTls.StartAsync(stream, broker.Host, settings, cancellationToken);
+            }
+            connection = new WireConnection(client, stream, broker);
+            if (SecurityProtocols.UsesSasl(settings.EffectiveProtocol))
+            {
+                await WireSasl.AuthenticateAsync(connection, settings, cancellationToken);
+            }
+            return connection;
         }
         catch (SocketException e)
         {
-            client.Dispose();
+            Close(client, connection);
             throw new IOException($"cannot connect to {broker}: {e.Message}", e);
+        }
+        catch (AuthenticationException e)
+        {
+            Close(client, connection);
+            throw new ClusterException($"TLS handshake with {broker} failed: {e.Message}; check -tls-ca (the CA that signed the broker's certificate, "
+                + $"which must name {broker.Host}), and -tls-cert/-tls-key when the broker asks for a client certificate", e);
+        }
+        catch (CryptographicException e)
+        {
+            Close(client, connection);
+            throw new ClusterException($"cannot use the TLS files for {broker}: {e.Message}; check -tls-ca, -tls-cert and -tls-key (PEM files)", e);
         }
         catch
         {
-            client.Dispose();
+            Close(client, connection);
             throw;
         }
-        return new WireConnection(client, broker);
+    }
+
+    private static void Close(TcpClient client, WireConnection? connection)
+    {
+        connection?.Dispose();
+        client.Dispose();
     }
 
     /// <summary>Connects to the first "host:port" of a bootstrap list that answers.</summary>
-    public static async Task<WireConnection> ConnectAnyAsync(string bootstrapServers, CancellationToken cancellationToken)
+    public static async Task<WireConnection> ConnectAnyAsync(ConnectionSettings settings, CancellationToken cancellationToken)
     {
         var failures = new List<string>();
-        foreach (var server in bootstrapServers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var server in settings.BootstrapServers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var colon = server.LastIndexOf(':');
             if (colon <= 0 || !int.TryParse(server[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
@@ -61,7 +95,7 @@ internal sealed class WireConnection : IDisposable
             }
             try
             {
-                return await ConnectAsync(new WireBroker(null, server[..colon].Trim('[', ']'), port), cancellationToken);
+                return await ConnectAsync(new WireBroker(null, server[..colon].Trim('[', ']'), port), settings, cancellationToken);
             }
             catch (IOException e)
             {
@@ -91,6 +125,7 @@ internal sealed class WireConnection : IDisposable
         body(writer);
         writer.PatchSizePrefix();
         await _stream.WriteAsync(writer.Written, cancellationToken);
+        await _stream.FlushAsync(cancellationToken);
 
         var size = new byte[4];
         await _stream.ReadExactlyAsync(size, cancellationToken);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Kmap.Core.Cluster;
+using Kmap.Core.Config;
 using Kmap.Core.Model;
 
 namespace Kmap.Kafka.Wire;
@@ -10,11 +11,22 @@ namespace Kmap.Kafka.Wire;
 /// Each broker is retried with backoff on retriable errors and cut or stalled connections until the overall
 /// deadline; then the listing fails naming that broker, since a backup missing its groups must not pass as complete.
 /// </summary>
-internal sealed class WireGroupLister(string bootstrapServers, TimeSpan deadline)
+internal sealed class WireGroupLister(ConnectionSettings settings, TimeSpan deadline)
 {
+    private readonly string bootstrapServers = settings.BootstrapServers;
+
+    /// <summary>A plaintext client of <paramref name="bootstrapServers"/>.</summary>
+    public WireGroupLister(string bootstrapServers, TimeSpan deadline)
+        : this(new ConnectionSettings { BootstrapServers = bootstrapServers }, deadline)
+    {
+    }
+
     private const short MetadataKey = 3;
     private const short ListGroupsKey = 16;
     private const int MaxPasses = 5;
+
+    /// <summary>Why the last attempt to reach a bootstrap broker failed (a cut connection, a TLS peer hanging up…).</summary>
+    private string lastDiscoveryError = "no answer";
 
     /// <summary>The cluster id from the last Metadata answer (v2+), null before or when the cluster has none.</summary>
     public string? ClusterId { get; private set; }
@@ -31,7 +43,7 @@ internal sealed class WireGroupLister(string bootstrapServers, TimeSpan deadline
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ClusterException($"cannot describe the cluster: no bootstrap broker of {bootstrapServers} answered Metadata within {deadline.TotalSeconds:0} s");
+            throw new ClusterException($"cannot describe the cluster: no bootstrap broker of {bootstrapServers} answered Metadata within {deadline.TotalSeconds:0} s; last error: {lastDiscoveryError}");
         }
     }
 
@@ -72,7 +84,7 @@ internal sealed class WireGroupLister(string bootstrapServers, TimeSpan deadline
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ClusterException($"cannot list the consumer groups: no bootstrap broker of {bootstrapServers} answered Metadata within {deadline.TotalSeconds:0} s");
+            throw new ClusterException($"cannot list the consumer groups: no bootstrap broker of {bootstrapServers} answered Metadata within {deadline.TotalSeconds:0} s; last error: {lastDiscoveryError}");
         }
     }
 
@@ -84,7 +96,7 @@ internal sealed class WireGroupLister(string bootstrapServers, TimeSpan deadline
         {
             try
             {
-                using var connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAnyAsync(bootstrapServers, ct), overall);
+                using var connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAnyAsync(settings, ct), overall);
                 var versions = await WireRetry.WithRequestTimeout(ct => BrokerApiVersions.ReadAsync(connection, ct), overall);
                 var listGroups = Math.Min((short)5, versions.Max(ListGroupsKey));
                 var metadata = versions.Max(MetadataKey) >= 12 ? (short)12 : versions.Max(MetadataKey) >= 9 ? (short)9 : (short)-1;
@@ -97,6 +109,7 @@ internal sealed class WireGroupLister(string bootstrapServers, TimeSpan deadline
             }
             catch (Exception e) when (WireRetry.IsTransportFailure(e, overall))
             {
+                lastDiscoveryError = WireRetry.Describe(e);
                 await Task.Delay(WireRetry.Backoff(attempt++), overall);
             }
         }
@@ -132,7 +145,7 @@ internal sealed class WireGroupLister(string bootstrapServers, TimeSpan deadline
         return brokers;
     }
 
-    private static async Task<IReadOnlyList<GroupListing>> ListOnBrokerAsync(WireBroker broker, short version, Stopwatch clock, CancellationToken overall, CancellationToken caller)
+    private async Task<IReadOnlyList<GroupListing>> ListOnBrokerAsync(WireBroker broker, short version, Stopwatch clock, CancellationToken overall, CancellationToken caller)
     {
         var attempt = 0;
         var lastError = "no answer";
@@ -147,7 +160,7 @@ internal sealed class WireGroupLister(string bootstrapServers, TimeSpan deadline
                 attempt++;
                 try
                 {
-                    using var connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAsync(broker, ct), overall);
+                    using var connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAsync(broker, settings, ct), overall);
                     var (error, groups) = await WireRetry.WithRequestTimeout(ct => ReadGroupsAsync(connection, version, ct), overall);
                     if (error == KafkaErrorCodes.None)
                     {

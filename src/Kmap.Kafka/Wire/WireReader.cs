@@ -48,6 +48,20 @@ internal sealed class WireReader(byte[] buffer)
         return length == 0 ? null : Encoding.UTF8.GetString(Take((int)(length - 1)));
     }
 
+    /// <summary>A classic (int16 length) nullable string.</summary>
+    public string? NullableString16()
+    {
+        var length = Int16();
+        return length < 0 ? null : Encoding.UTF8.GetString(Take(length));
+    }
+
+    /// <summary>Classic (int32 length) nullable bytes; empty for null.</summary>
+    public byte[] Bytes()
+    {
+        var length = Int32();
+        return length < 0 ? [] : Take(length).ToArray();
+    }
+
     public string CompactString() => CompactNullableString() ?? throw new FormatException("null where Kafka's schema has a string");
 
     /// <summary>Element count of a compact array; -1 for null. Bounded by the bytes left, so a lying count cannot size an allocation.</summary>

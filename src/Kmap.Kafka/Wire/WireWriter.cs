@@ -64,6 +64,13 @@ internal sealed class WireWriter
         bytes.CopyTo(Take(bytes.Length));
     }
 
+    /// <summary>Classic (int32 length) bytes, as SaslAuthenticate v0/v1 carries its token.</summary>
+    public void Bytes(ReadOnlySpan<byte> value)
+    {
+        Int32(value.Length);
+        value.CopyTo(Take(value.Length));
+    }
+
     /// <summary>Compact array length: count + 1, 0 for null.</summary>
     public void CompactArrayLength(int? count) => UnsignedVarint(count is { } n ? (uint)n + 1 : 0);
 
