@@ -81,7 +81,17 @@ public static class KmapApp
             await context.Error.WriteLineAsync("Run 'kmap --help' for usage.");
             return ExitCodes.Usage;
         }
-        selection.Name = result.GetValue(contextOption);
+        try
+        {
+            selection.Name = result.GetValue(contextOption);
+        }
+        catch (InvalidOperationException e)
+        {
+            // "--context a --context b" beside --help: the parser leaves the help to run and the error to the reader.
+            await context.Error.WriteLineAsync($"kmap: {e.Message}");
+            await context.Error.WriteLineAsync("Run 'kmap --help' for usage.");
+            return ExitCodes.Usage;
+        }
         try
         {
             return await result.InvokeAsync(

@@ -83,9 +83,10 @@ public class CommandLineFuzzTests
         foreach (var (command, args) in samples)
         {
             // --help last: a parse that succeeds shows help instead of running the command, so no cluster is contacted.
-            // An option still waiting for its value would take "--help" as that value, so it gets one first.
+            // An option still waiting for its value would take "--help" as that value, so it gets one first;
+            // "--from=" with nothing after '=' waits for its value in the next token as well.
             string[] switches = ["--execute", "--all-groups", "--reset-offsets", "--tls-skip-verify", "--list", "--describe", "--delete", "--export", "--dry-run", "--verbose", "-h", "-?"];
-            var waiting = args is [.., var last] && options.Contains(last) && !switches.Contains(last);
+            var waiting = args is [.., var last] && ((options.Contains(last) && !switches.Contains(last)) || (last.EndsWith('=') && options.Contains(last[..^1])));
             string[] line = [.. command.Split(' '), .. args, .. waiting ? new[] { "value" } : [], "--help"];
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
             limit.CancelAfter(TimeSpan.FromSeconds(20));
