@@ -6,20 +6,49 @@ namespace Kmap.Core.Restore;
 /// <summary>
 /// Turns a reset request into a plan, reading only: group states, committed offsets, log ranges and
 /// timestamp lookups. Groups that are not Empty/Dead are refused with Kafka's own message.
+/// The cluster is read for all groups at once, so a reset of thousands of groups (the restore script's
+/// batch mode) costs a few round trips per batch of groups, not several per group: committed offsets
+/// through multi-group OffsetFetch when the reader has it (the rest concurrently, bounded), every
+/// partition's log range in one ListOffsets question, and group states from one listing when there are
+/// many groups.
 /// </summary>
 public sealed class ResetPlanner(IClusterReader reader, TimeProvider time)
 {
+    /// <summary>
+    /// Up to this many groups, states come from DescribeGroups (librdkafka asks each group's coordinator
+    /// separately); beyond it, from ListGroups, one request per broker, which carries the same state.
+    /// </summary>
+    public const int DescribeLimit = 50;
+
+    /// <summary>Groups whose committed offsets are read at once when they are read one group per call.</summary>
+    public int ReadConcurrency { get; init; } = 32;
+
     public async Task<ResetPlan> PlanAsync(ResetRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var groups = await ResolveGroupsAsync(request, cancellationToken);
-        var states = (await reader.DescribeGroupsAsync(groups, cancellationToken))
-            .ToDictionary(d => d.Group, d => d.State, StringComparer.Ordinal);
+        var (groups, listing) = await ResolveGroupsAsync(request, cancellationToken);
+        var states = await ReadStatesAsync(groups, listing, cancellationToken);
         var topics = request.Strategy is ResetStrategy.FromFile || request.AllTopics
             ? null
             : await reader.ListTopicsAsync(cancellationToken);
 
-        var plans = new List<GroupResetPlan>();
+        var accepted = groups.Where(g => GroupState.AcceptsReset(states.GetValueOrDefault(g))).ToList();
+        var committed = await ReadCommittedAsync(accepted, cancellationToken);
+
+        // Which partitions each group resets; then the log range (and time lookup) of all of them in one question.
+        var chosen = new Dictionary<string, (IReadOnlyList<TopicPartition> Partitions, string? Error)>(StringComparer.Ordinal);
+        var fromFile = FileRowsByGroup(request, accepted);
+        foreach (var group in accepted)
+        {
+            chosen[group] = ChoosePartitions(request, fromFile, group, committed[group], topics);
+        }
+        var all = chosen.Values.Where(c => c.Error is null).SelectMany(c => c.Partitions).ToHashSet();
+        var logs = all.Count == 0
+            ? new Dictionary<TopicPartition, LogOffsets>()
+            : await reader.ListLogOffsetsAsync(all, cancellationToken);
+        var byTime = await LookupTimesAsync(request.Strategy, all.Where(logs.ContainsKey).ToList(), cancellationToken);
+
+        var plans = new List<GroupResetPlan>(groups.Count);
         foreach (var group in groups)
         {
             var state = states.GetValueOrDefault(group);
@@ -31,57 +60,127 @@ public sealed class ResetPlanner(IClusterReader reader, TimeProvider time)
                 });
                 continue;
             }
-            plans.Add(await PlanGroupAsync(request, group, state, topics, cancellationToken));
+            var (partitions, error) = chosen[group];
+            plans.Add(error is not null
+                ? new GroupResetPlan(group, state, []) { Error = error }
+                : PlanGroup(request, group, state, partitions, committed[group], fromFile.GetValueOrDefault(group), logs, byTime));
         }
         return new ResetPlan(plans);
     }
 
-    private async Task<IReadOnlyList<string>> ResolveGroupsAsync(ResetRequest request, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<string> Groups, IReadOnlyList<GroupListing>? Listing)> ResolveGroupsAsync(ResetRequest request, CancellationToken cancellationToken)
     {
         if (request.AllGroups)
         {
-            return (await reader.ListGroupsAsync(cancellationToken)).Select(g => g.Group).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            var listing = await reader.ListGroupsAsync(cancellationToken);
+            return (listing.Select(g => g.Group).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), listing);
         }
         if (request.Groups.Count > 0)
         {
-            return request.Groups.Distinct(StringComparer.Ordinal).ToList();
+            return (request.Groups.Distinct(StringComparer.Ordinal).ToList(), null);
         }
         // Four-column CSV without --group: the file names the groups.
         if (request.Strategy is ResetStrategy.FromFile file)
         {
-            return file.Rows.Select(r => r.Group).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+            return (file.Rows.Select(r => r.Group).OfType<string>().Distinct(StringComparer.Ordinal).ToList(), null);
         }
         throw new ArgumentException("a reset needs --group, --all-groups, or a four-column --from-file");
     }
 
-    private async Task<GroupResetPlan> PlanGroupAsync(ResetRequest request, string group, string? state,
-        IReadOnlyDictionary<string, int>? topics, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each group's state. A group the cluster does not list does not exist (Kafka describes it as Dead), and a reset
+    /// creates it. The broker is the last guard either way: it refuses an admin commit to a group with members.
+    /// </summary>
+    private async Task<Dictionary<string, string?>> ReadStatesAsync(IReadOnlyList<string> groups, IReadOnlyList<GroupListing>? listing, CancellationToken cancellationToken)
     {
-        var committed = (await reader.ListCommittedOffsetsAsync(group, cancellationToken))
-            .ToDictionary(c => c.TopicPartition, c => c.Offset);
-        var requested = RequestedFromFile(request, group);
-        IReadOnlyList<TopicPartition> partitions;
-        if (requested is not null)
+        var states = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (groups.Count <= DescribeLimit)
         {
-            partitions = requested.Keys.Order().ToList();
-        }
-        else if (request.AllTopics)
-        {
-            partitions = committed.Keys.Order().ToList();
-        }
-        else
-        {
-            var (selected, error) = SelectPartitions(request.Topics, topics!);
-            if (error is not null)
+            foreach (var description in await reader.DescribeGroupsAsync(groups, cancellationToken))
             {
-                return new GroupResetPlan(group, state, []) { Error = error };
+                states[description.Group] = description.State;
             }
-            partitions = selected;
+            return states;
         }
+        listing ??= await reader.ListGroupsAsync(cancellationToken);
+        var wanted = groups.ToHashSet(StringComparer.Ordinal);
+        foreach (var listed in listing.Where(l => wanted.Contains(l.Group)))
+        {
+            states[listed.Group] = listed.State;
+        }
+        foreach (var group in groups.Where(g => !states.ContainsKey(g)))
+        {
+            states[group] = GroupState.Dead;
+        }
+        return states;
+    }
 
-        var logs = partitions.Count == 0
-            ? new Dictionary<TopicPartition, LogOffsets>()
-            : await reader.ListLogOffsetsAsync(partitions, cancellationToken);
+    /// <summary>
+    /// The committed offsets of every group: batched (multi-group OffsetFetch) when the reader can, and the groups
+    /// the batch did not answer one call each, several at once. A group that cannot be read fails the reset, as before.
+    /// </summary>
+    private async Task<Dictionary<string, IReadOnlyDictionary<TopicPartition, long>>> ReadCommittedAsync(IReadOnlyList<string> groups, CancellationToken cancellationToken)
+    {
+        var committed = new Dictionary<string, IReadOnlyDictionary<TopicPartition, long>>(StringComparer.Ordinal);
+        if (groups.Count == 0)
+        {
+            return committed;
+        }
+        if (groups.Count > 1 && reader is IBatchOffsetReader batch && await batch.ListCommittedOffsetsAsync(groups, null, cancellationToken) is { } answers)
+        {
+            foreach (var (group, answer) in answers)
+            {
+                if (answer.Offsets is { } offsets)
+                {
+                    committed[group] = ToMap(offsets);
+                }
+                else
+                {
+                    throw new ClusterException(answer.Error ?? $"cannot read the committed offsets of group '{group}'");
+                }
+            }
+        }
+        var rest = groups.Where(g => !committed.ContainsKey(g)).ToList();
+        var read = new IReadOnlyDictionary<TopicPartition, long>[rest.Count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, ReadConcurrency), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, rest.Count), parallel, async (i, ct) =>
+            read[i] = ToMap(await reader.ListCommittedOffsetsAsync(rest[i], ct)));
+        for (var i = 0; i < rest.Count; i++)
+        {
+            committed[rest[i]] = read[i];
+        }
+        return committed;
+    }
+
+    private static Dictionary<TopicPartition, long> ToMap(IReadOnlyList<CommittedOffset> offsets)
+    {
+        var map = new Dictionary<TopicPartition, long>();
+        foreach (var offset in offsets)
+        {
+            map[offset.TopicPartition] = offset.Offset;
+        }
+        return map;
+    }
+
+    private static (IReadOnlyList<TopicPartition> Partitions, string? Error) ChoosePartitions(ResetRequest request,
+        Dictionary<string, Dictionary<TopicPartition, long>> fromFile, string group, IReadOnlyDictionary<TopicPartition, long> committed,
+        IReadOnlyDictionary<string, int>? topics)
+    {
+        if (request.Strategy is ResetStrategy.FromFile)
+        {
+            return (fromFile.TryGetValue(group, out var rows) ? rows.Keys.Order().ToList() : [], null);
+        }
+        if (request.AllTopics)
+        {
+            return (committed.Keys.Order().ToList(), null);
+        }
+        return SelectPartitions(request.Topics, topics!);
+    }
+
+    private static GroupResetPlan PlanGroup(ResetRequest request, string group, string? state, IReadOnlyList<TopicPartition> partitions,
+        IReadOnlyDictionary<TopicPartition, long> committed, Dictionary<TopicPartition, long>? requested,
+        IReadOnlyDictionary<TopicPartition, LogOffsets> logs, IReadOnlyDictionary<TopicPartition, long?>? byTime)
+    {
         var missing = partitions.Where(p => !logs.ContainsKey(p)).ToList();
         if (missing.Count > 0)
         {
@@ -91,7 +190,6 @@ public sealed class ResetPlanner(IClusterReader reader, TimeProvider time)
             };
         }
 
-        var byTime = await LookupTimesAsync(request.Strategy, partitions, cancellationToken);
         var offsets = new List<PlannedOffset>(partitions.Count);
         foreach (var partition in partitions)
         {
@@ -104,7 +202,7 @@ public sealed class ResetPlanner(IClusterReader reader, TimeProvider time)
                 ResetStrategy.ToCurrent => (current ?? log.LogEndOffset, false),
                 ResetStrategy.ToOffset o => (o.Offset, true),
                 ResetStrategy.ShiftBy s => ((current ?? log.LogEndOffset) + s.Delta, true),
-                ResetStrategy.ToDateTime or ResetStrategy.ByDuration => (byTime![partition] ?? log.LogEndOffset, false),
+                ResetStrategy.ToDateTime or ResetStrategy.ByDuration => (byTime!.GetValueOrDefault(partition) ?? log.LogEndOffset, false),
                 ResetStrategy.FromFile => (requested![partition], true),
                 _ => throw new InvalidOperationException($"unknown strategy {request.Strategy}"),
             };
@@ -120,19 +218,35 @@ public sealed class ResetPlanner(IClusterReader reader, TimeProvider time)
         return new GroupResetPlan(group, state, offsets);
     }
 
-    private static Dictionary<TopicPartition, long>? RequestedFromFile(ResetRequest request, string group)
+    /// <summary>The file's offsets per group; rows without a group (three-column file) belong to every group.</summary>
+    private static Dictionary<string, Dictionary<TopicPartition, long>> FileRowsByGroup(ResetRequest request, IReadOnlyList<string> groups)
     {
+        var byGroup = new Dictionary<string, Dictionary<TopicPartition, long>>(StringComparer.Ordinal);
         if (request.Strategy is not ResetStrategy.FromFile file)
         {
-            return null;
+            return byGroup;
         }
-        var rows = new Dictionary<TopicPartition, long>();
-        foreach (var row in file.Rows.Where(r => r.Group is null || string.Equals(r.Group, group, StringComparison.Ordinal)))
+        foreach (var group in groups)
+        {
+            byGroup[group] = [];
+        }
+        foreach (var row in file.Rows)
         {
             // As in Kafka, a later line for the same partition wins.
-            rows[new TopicPartition(row.Topic, row.Partition)] = row.Offset;
+            var partition = new TopicPartition(row.Topic, row.Partition);
+            if (row.Group is null)
+            {
+                foreach (var rows in byGroup.Values)
+                {
+                    rows[partition] = row.Offset;
+                }
+            }
+            else if (byGroup.TryGetValue(row.Group, out var rows))
+            {
+                rows[partition] = row.Offset;
+            }
         }
-        return rows;
+        return byGroup;
     }
 
     private static (IReadOnlyList<TopicPartition> Partitions, string? Error) SelectPartitions(
