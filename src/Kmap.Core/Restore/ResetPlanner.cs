@@ -8,18 +8,12 @@ namespace Kmap.Core.Restore;
 /// timestamp lookups. Groups that are not Empty/Dead are refused with Kafka's own message.
 /// The cluster is read for all groups at once, so a reset of thousands of groups (the restore script's
 /// batch mode) costs a few round trips per batch of groups, not several per group: committed offsets
-/// through multi-group OffsetFetch when the reader has it (the rest concurrently, bounded), every
-/// partition's log range in one ListOffsets question, and group states from one listing when there are
-/// many groups.
+/// through multi-group OffsetFetch when the reader has it (the rest concurrently, bounded), group states
+/// from one listing when there are many groups (<see cref="BatchGroupReads"/>), and every partition's log
+/// range in one ListOffsets question.
 /// </summary>
 public sealed class ResetPlanner(IClusterReader reader, TimeProvider time)
 {
-    /// <summary>
-    /// Up to this many groups, states come from DescribeGroups (librdkafka asks each group's coordinator
-    /// separately); beyond it, from ListGroups, one request per broker, which carries the same state.
-    /// </summary>
-    public const int DescribeLimit = 50;
-
     /// <summary>Groups whose committed offsets are read at once when they are read one group per call.</summary>
     public int ReadConcurrency { get; init; } = 32;
 
@@ -27,13 +21,14 @@ public sealed class ResetPlanner(IClusterReader reader, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(request);
         var (groups, listing) = await ResolveGroupsAsync(request, cancellationToken);
-        var states = await ReadStatesAsync(groups, listing, cancellationToken);
+        var states = (await BatchGroupReads.DescribeAsync(reader, groups, listing, cancellationToken))
+            .ToDictionary(d => d.Key, d => (string?)d.Value.State, StringComparer.Ordinal);
         var topics = request.Strategy is ResetStrategy.FromFile || request.AllTopics
             ? null
             : await reader.ListTopicsAsync(cancellationToken);
 
         var accepted = groups.Where(g => GroupState.AcceptsReset(states.GetValueOrDefault(g))).ToList();
-        var committed = await ReadCommittedAsync(accepted, cancellationToken);
+        var committed = await BatchGroupReads.ReadCommittedAsync(reader, accepted, ReadConcurrency, cancellationToken);
 
         // Which partitions each group resets; then the log range (and time lookup) of all of them in one question.
         var chosen = new Dictionary<string, (IReadOnlyList<TopicPartition> Partitions, string? Error)>(StringComparer.Ordinal);
@@ -85,81 +80,6 @@ public sealed class ResetPlanner(IClusterReader reader, TimeProvider time)
             return (file.Rows.Select(r => r.Group).OfType<string>().Distinct(StringComparer.Ordinal).ToList(), null);
         }
         throw new ArgumentException("a reset needs --group, --all-groups, or a four-column --from-file");
-    }
-
-    /// <summary>
-    /// Each group's state. A group the cluster does not list does not exist (Kafka describes it as Dead), and a reset
-    /// creates it. The broker is the last guard either way: it refuses an admin commit to a group with members.
-    /// </summary>
-    private async Task<Dictionary<string, string?>> ReadStatesAsync(IReadOnlyList<string> groups, IReadOnlyList<GroupListing>? listing, CancellationToken cancellationToken)
-    {
-        var states = new Dictionary<string, string?>(StringComparer.Ordinal);
-        if (groups.Count <= DescribeLimit)
-        {
-            foreach (var description in await reader.DescribeGroupsAsync(groups, cancellationToken))
-            {
-                states[description.Group] = description.State;
-            }
-            return states;
-        }
-        listing ??= await reader.ListGroupsAsync(cancellationToken);
-        var wanted = groups.ToHashSet(StringComparer.Ordinal);
-        foreach (var listed in listing.Where(l => wanted.Contains(l.Group)))
-        {
-            states[listed.Group] = listed.State;
-        }
-        foreach (var group in groups.Where(g => !states.ContainsKey(g)))
-        {
-            states[group] = GroupState.Dead;
-        }
-        return states;
-    }
-
-    /// <summary>
-    /// The committed offsets of every group: batched (multi-group OffsetFetch) when the reader can, and the groups
-    /// the batch did not answer one call each, several at once. A group that cannot be read fails the reset, as before.
-    /// </summary>
-    private async Task<Dictionary<string, IReadOnlyDictionary<TopicPartition, long>>> ReadCommittedAsync(IReadOnlyList<string> groups, CancellationToken cancellationToken)
-    {
-        var committed = new Dictionary<string, IReadOnlyDictionary<TopicPartition, long>>(StringComparer.Ordinal);
-        if (groups.Count == 0)
-        {
-            return committed;
-        }
-        if (groups.Count > 1 && reader is IBatchOffsetReader batch && await batch.ListCommittedOffsetsAsync(groups, null, cancellationToken) is { } answers)
-        {
-            foreach (var (group, answer) in answers)
-            {
-                if (answer.Offsets is { } offsets)
-                {
-                    committed[group] = ToMap(offsets);
-                }
-                else
-                {
-                    throw new ClusterException(answer.Error ?? $"cannot read the committed offsets of group '{group}'");
-                }
-            }
-        }
-        var rest = groups.Where(g => !committed.ContainsKey(g)).ToList();
-        var read = new IReadOnlyDictionary<TopicPartition, long>[rest.Count];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, ReadConcurrency), CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(Enumerable.Range(0, rest.Count), parallel, async (i, ct) =>
-            read[i] = ToMap(await reader.ListCommittedOffsetsAsync(rest[i], ct)));
-        for (var i = 0; i < rest.Count; i++)
-        {
-            committed[rest[i]] = read[i];
-        }
-        return committed;
-    }
-
-    private static Dictionary<TopicPartition, long> ToMap(IReadOnlyList<CommittedOffset> offsets)
-    {
-        var map = new Dictionary<TopicPartition, long>();
-        foreach (var offset in offsets)
-        {
-            map[offset.TopicPartition] = offset.Offset;
-        }
-        return map;
     }
 
     private static (IReadOnlyList<TopicPartition> Partitions, string? Error) ChoosePartitions(ResetRequest request,
