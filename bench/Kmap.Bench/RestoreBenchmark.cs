@@ -35,7 +35,10 @@ internal static class RestoreBenchmark
         {
             var latency = TimeSpan.FromMilliseconds(2);
             await using var cluster = await BenchCluster.StartAsync(quick ? 2_000 : 20_000, 10, latency, brokers: 3, withRecords: true);
-            var restore = await RunRestoreAsync(cluster, variant: 0);
+            var plan = await RunRestoreAsync(cluster, variant: 0, execute: false);
+            rows.Add(Row(cluster, latency, plan, plan.Failure is null ? "(plan only: reads and prints, writes nothing)" : "FAILED"));
+            missed |= plan.Failure is not null;
+            var restore = await RunRestoreAsync(cluster, variant: 0, execute: true);
             var met = restore.Failure is null && restore.Wall <= TimeSpan.FromSeconds(10);
             missed |= !met;
             rows.Add(Row(cluster, latency, restore, (met ? "met" : "MISSED") + " (≤ 10 s, " + Verified(cluster, restore) + ")"));
@@ -63,7 +66,7 @@ internal static class RestoreBenchmark
     ];
 
     /// <summary>`kmap restore --execute` from a backup file whose offsets differ from the cluster's.</summary>
-    private static async Task<BackupRun> RunRestoreAsync(BenchCluster cluster, int variant)
+    private static async Task<BackupRun> RunRestoreAsync(BenchCluster cluster, int variant, bool execute)
     {
         using var work = new WorkDirectory();
         var backupFile = Path.Combine(work.Path, "offsets.json");
@@ -78,9 +81,11 @@ internal static class RestoreBenchmark
         {
             OffsetBackupJson.Write(stream, new OffsetBackup(now, cluster.BootstrapServers, groups) { ClusterId = cluster.Sandbox.State.ClusterId });
         }
-        return await MeasureAsync(cluster, "kmap restore --execute (process, 64 groups in flight, read back)", variant,
-            ["restore", "--brokers", cluster.BootstrapServers, "--from", backupFile, "--translate", "offset", "--overwrite", "--concurrency", "64",
-             "--rollback-file", Path.Combine(work.Path, "rollback.json"), "--execute"]);
+        string[] arguments = ["restore", "--brokers", cluster.BootstrapServers, "--from", backupFile, "--translate", "offset", "--overwrite", "--concurrency", "64",
+            "--rollback-file", Path.Combine(work.Path, "rollback.json")];
+        return execute
+            ? await MeasureAsync(cluster, "kmap restore --execute (process, 64 groups in flight, read back)", variant, [.. arguments, "--execute"])
+            : await MeasureAsync(cluster, "kmap restore (plan only)", null, arguments);
     }
 
     /// <summary>One `kmap consumer-groups` call for every group with Kafka's multi-group CSV.</summary>
@@ -101,7 +106,8 @@ internal static class RestoreBenchmark
             ["consumer-groups", "--bootstrap-server", cluster.BootstrapServers, "--all-groups", "--reset-offsets", "--from-file", csvFile, "--execute"]);
     }
 
-    private static async Task<BackupRun> MeasureAsync(BenchCluster cluster, string client, int variant, string[] arguments)
+    /// <summary>Runs kmap with the arguments; then, unless <paramref name="variant"/> is null (nothing written), reads every group back.</summary>
+    private static async Task<BackupRun> MeasureAsync(BenchCluster cluster, string client, int? variant, string[] arguments)
     {
         Console.Error.WriteLine($"bench: {client}: {cluster.Groups:N0} groups...");
         var before = cluster.Sandbox.State.Requests.Total;
@@ -111,7 +117,7 @@ internal static class RestoreBenchmark
         // Where the round trips went, per API key (stderr: the table stays pasteable).
         Console.Error.WriteLine($"bench:   round trips: " + string.Join(", ", cluster.Sandbox.State.Requests.Snapshot()
             .Select(k => (k.Key, Count: k.Value - byApi.GetValueOrDefault(k.Key))).Where(k => k.Count > 0).OrderByDescending(k => k.Count).Select(k => $"{k.Key} {k.Count:N0}")));
-        var verified = await VerifyAsync(cluster, variant);
+        var verified = variant is { } v ? await VerifyAsync(cluster, v) : cluster.Offsets;
         string? failure = outcome.ExitCode != 0 ? $"exit {outcome.ExitCode}: {LastLine(outcome.StandardError)}"
             : verified != cluster.Offsets ? $"read back {verified:N0} of {cluster.Offsets:N0} offsets as restored"
             : null;
