@@ -130,8 +130,7 @@ main() {
     shift
   done
 
-  work_dir="$(mktemp -d "${TMPDIR:-/tmp}/recreate-topics.XXXXXX")" || exit 1
-  trap 'rm -rf "$work_dir"' EXIT
+  make_work_dir recreate-topics
   load_topics
 
   if [ "$list_only" -eq 1 ]; then
@@ -139,14 +138,8 @@ main() {
     exit 0
   fi
 
-  local name index found
-  for name in ${selected[@]+"${selected[@]}"}; do
-    found=0
-    for index in "${!names[@]}"; do
-      [ "${names[$index]}" = "$name" ] && found=1
-    done
-    [ "$found" -eq 1 ] || fail_usage "no topic named '$name' in this script (see --list)"
-  done
+  local index
+  check_selected "no topic named" "this script" ${names[@]+"${names[@]}"}
 
   local dry_run=0
   case "$DRY_RUN" in
@@ -209,13 +202,7 @@ main() {
   else
     printf 'Summary: %d of %d topic(s) created or already present, %d failed.\n' "$created" "$total" "${#failed[@]}"
   fi
-  if [ "${#failed[@]}" -gt 0 ]; then
-    echo "Failed topics:"
-    printf '  %s\n' "${failed[@]}"
-    [ "$created" -eq 0 ] && exit 1
-    exit 3
-  fi
-  exit 0
+  finish topics "$created"
 }
 
 # ---- Data -----------------------------------------------------------------------------------

@@ -186,8 +186,7 @@ main() {
     shift
   done
 
-  work_dir="$(mktemp -d "${TMPDIR:-/tmp}/restore-offsets.XXXXXX")" || exit 1
-  trap 'rm -rf "$work_dir"' EXIT
+  make_work_dir restore-offsets
   load_offsets
 
   if [ "$list_only" -eq 1 ]; then
@@ -195,14 +194,8 @@ main() {
     exit 0
   fi
 
-  local name index found
-  for name in ${selected[@]+"${selected[@]}"}; do
-    found=0
-    for index in "${!groups[@]}"; do
-      [ "${groups[$index]}" = "$name" ] && found=1
-    done
-    [ "$found" -eq 1 ] || fail_usage "no group named '$name' in this backup (see --list)"
-  done
+  local index
+  check_selected "no group named" "this backup" ${groups[@]+"${groups[@]}"}
 
   case "$BATCH_SIZE" in
     '' | *[!0-9]* | 0) fail_usage "BATCH_SIZE/--batch needs a whole number of groups, not '$BATCH_SIZE'" ;;
@@ -257,13 +250,7 @@ main() {
   else
     printf 'Summary: %d of %d group(s) restored, %d failed.\n' "$restored" "$total" "${#failed[@]}"
   fi
-  if [ "${#failed[@]}" -gt 0 ]; then
-    echo "Failed groups:"
-    printf '  %s\n' "${failed[@]}"
-    [ "$restored" -eq 0 ] && exit 1
-    exit 3
-  fi
-  exit 0
+  finish groups "$restored"
 }
 
 # ---- Data -----------------------------------------------------------------------------------

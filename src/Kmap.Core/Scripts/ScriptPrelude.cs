@@ -57,6 +57,38 @@ read_command_config() {
   config_args=(--command-config "$file")
 }
 
+# A usage error for the first selected name (--group/--topic) that is not among the arguments.
+# $1: the message's start, e.g. "no group named"; $2: where, e.g. "this backup"; then the known names.
+check_selected() {
+  local what="$1" where="$2" name known found
+  shift 2
+  for name in ${selected[@]+"${selected[@]}"}; do
+    found=0
+    for known in "$@"; do
+      [ "$known" = "$name" ] && found=1
+    done
+    [ "$found" -eq 1 ] || fail_usage "$what '$name' in $where (see --list)"
+  done
+}
+
+# Sets `work_dir` to a private temporary directory ($1 names it), removed when the script ends.
+make_work_dir() {
+  work_dir="$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")" || exit 1
+  trap 'rm -rf "$work_dir"' EXIT
+}
+
+# Ends the script: 0 when the array `failed` is empty; else lists it under "Failed $1:" and exits 1 when
+# nothing succeeded ($2 is 0), 3 when some did.
+finish() {
+  if [ "${#failed[@]}" -gt 0 ]; then
+    echo "Failed $1:"
+    printf '  %s\n' "${failed[@]}"
+    [ "$2" -eq 0 ] && exit 1
+    exit 3
+  fi
+  exit 0
+}
+
 # True when no name was selected (--group/--topic) or when $1 is one of them.
 is_selected() {
   local wanted
