@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suites need, only when it is missing: Debian packages for the external
-# Kafka clients and script checkers, kafkajs from npm (pinned by tests/Conformance/node/package-lock.json).
+# Kafka clients, script checkers and the shells completion is tested in, kafkajs from npm (pinned by tests/Conformance/node/package-lock.json).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -10,6 +10,9 @@ command -v jq >/dev/null 2>&1 || missing+=(jq)
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# `kmap completion zsh|fish` is loaded in its own shell by the completion tests.
+command -v zsh >/dev/null 2>&1 || missing+=(zsh)
+command -v fish >/dev/null 2>&1 || missing+=(fish)
 # The HTML report's browser test drives Debian's Chromium through Playwright (never `playwright install`).
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || missing+=(python3-kafka)

@@ -1,3 +1,5 @@
+using Kmap.Core.Config;
+using Kmap.Kafka;
 using Kmap.Sandbox;
 using Kmap.Sandbox.Apis;
 using Kmap.Sandbox.Protocol;
@@ -30,12 +32,44 @@ internal sealed class BenchCluster : IAsyncDisposable
     public static string GroupName(int g) => $"group-{g:D6}";
     public static long OffsetOf(int group, int partition) => 1_000 + group + partition;
 
-    public static async Task<BenchCluster> StartAsync(int groups, int partitions, TimeSpan latency, int brokers)
+    /// <summary>Records in every partition of a cluster started with records (restores need offsets inside the log).</summary>
+    public const int RecordsPerPartition = 50;
+
+    /// <summary>
+    /// The offset a restore benchmark writes: inside the log, different from <see cref="OffsetOf"/> and, for two
+    /// variants, different from each other, so a read-back sees the restore and not what was there before.
+    /// </summary>
+    public static long RestoredOffsetOf(int group, int partition, int variant) => ((group + (3L * partition) + variant) % RecordsPerPartition) + 1;
+
+    public static async Task<BenchCluster> StartAsync(int groups, int partitions, TimeSpan latency, int brokers, bool withRecords = false)
     {
         var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = brokers, Latency = latency });
         var cluster = new BenchCluster(sandbox, groups, partitions);
         await cluster.LoadAsync();
+        if (withRecords)
+        {
+            await cluster.ProduceRecordsAsync();
+        }
         return cluster;
+    }
+
+    /// <summary><see cref="RecordsPerPartition"/> records in every partition of every topic, through a real producer.</summary>
+    private async Task ProduceRecordsAsync()
+    {
+        using var writer = new KafkaRecordWriter(new ConnectionSettings { BootstrapServers = BootstrapServers });
+        var now = DateTimeOffset.UtcNow;
+        var sent = new List<Task>(Topics * PartitionsPerTopic * RecordsPerPartition);
+        for (var t = 0; t < Topics; t++)
+        {
+            for (var p = 0; p < PartitionsPerTopic; p++)
+            {
+                for (var r = 0; r < RecordsPerPartition; r++)
+                {
+                    sent.Add(writer.ProduceAsync(TopicName(t), p, null, [(byte)r], now, CancellationToken.None));
+                }
+            }
+        }
+        await Task.WhenAll(sent);
     }
 
     public async Task<Dictionary<int, PipelinedConnection>> ConnectAllAsync()

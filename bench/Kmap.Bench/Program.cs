@@ -7,6 +7,7 @@ return which switch
 {
     "sandbox" => await SandboxBenchmark.RunAsync(),
     "backup" => await BackupBenchmark.RunAsync(rest),
+    "restore" => await RestoreOnlyAsync(rest),
     "sweep" => await SweepBenchmark.RunAsync(),
     "probe" => await BackupProbe.RunAsync(args.Skip(1).ToList()),
     "all" => Math.Max(await BackupBenchmark.RunAsync(rest), await SandboxBenchmark.RunAsync()),
@@ -16,6 +17,13 @@ return which switch
 
 static int Usage(string which)
 {
-    Console.Error.WriteLine($"unknown benchmark '{which}'; known: all, backup, sweep, sandbox, startup, probe");
+    Console.Error.WriteLine($"unknown benchmark '{which}'; known: all, backup, restore, sweep, sandbox, startup, probe");
     return 2;
+}
+
+static async Task<int> RestoreOnlyAsync(IReadOnlyList<string> args)
+{
+    var (exit, rows) = await RestoreBenchmark.RunAsync(args);
+    Table.Print(["client", "groups", "partitions", "latency", "wall", "round trips", "peak RSS", "kmap/this", "target"], rows);
+    return exit;
 }

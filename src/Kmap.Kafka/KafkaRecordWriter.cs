@@ -3,7 +3,10 @@ using Kmap.Core.Config;
 
 namespace Kmap.Kafka;
 
-/// <summary>Produces records with chosen timestamps: what `kmap demo` uses to fill its two sandboxes.</summary>
+/// <summary>
+/// kmap's one producer: records with chosen partitions and timestamps (what `kmap demo` fills its two sandboxes
+/// with), or keyed records whose partition the producer's partitioner picks (<see cref="SampleTraffic"/>).
+/// </summary>
 public sealed class KafkaRecordWriter : IDisposable
 {
     private readonly IProducer<byte[]?, byte[]?> producer;
@@ -22,6 +25,13 @@ public sealed class KafkaRecordWriter : IDisposable
         var message = new Message<byte[]?, byte[]?> { Key = key, Value = value, Timestamp = new Timestamp(timestamp) };
         await producer.ProduceAsync(new TopicPartition(topic, partition), message, cancellationToken);
     }
+
+    /// <summary>Queues a record without a partition: the partitioner picks one from the key, as Kafka's clients do. See <see cref="Flush"/>.</summary>
+    public void Produce(string topic, byte[]? key, byte[]? value) =>
+        producer.Produce(topic, new Message<byte[]?, byte[]?> { Key = key, Value = value });
+
+    /// <summary>Waits until every queued record is delivered (or has failed).</summary>
+    public void Flush(CancellationToken cancellationToken) => producer.Flush(cancellationToken);
 
     public void Dispose() => producer.Dispose();
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Kmap.Core.Config;
@@ -17,17 +18,16 @@ public sealed class SampleTraffic(ConnectionSettings settings)
         await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = 1 }]);
     }
 
-    /// <summary>Produces <paramref name="count"/> keyed records, spread over the partitions by key.</summary>
+    /// <summary>Produces <paramref name="count"/> keyed records, spread over the partitions by key (kmap's one producer, <see cref="KafkaRecordWriter"/>).</summary>
     public async Task ProduceAsync(string topic, int count, CancellationToken cancellationToken)
     {
-        var config = new ProducerConfig(KafkaClientConfig.ForAdmin(settings)) { LingerMs = 5, EnableIdempotence = true };
-        using var producer = new ProducerBuilder<string, string>(config).Build();
+        using var writer = new KafkaRecordWriter(settings);
         for (var i = 0; i < count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            producer.Produce(topic, new Message<string, string> { Key = $"key-{i % 97}", Value = $"{topic} record {i}" });
+            writer.Produce(topic, Encoding.UTF8.GetBytes($"key-{i % 97}"), Encoding.UTF8.GetBytes($"{topic} record {i}"));
         }
-        producer.Flush(cancellationToken);
+        writer.Flush(cancellationToken);
         await Task.CompletedTask;
     }
 

@@ -1,9 +1,16 @@
+using Kmap.Core.Scripts;
+
 namespace Kmap.Core.ClusterMap;
 
-/// <summary>The fixed text of the topic recreation script; @@TOKENS@@ are replaced with data only.</summary>
+/// <summary>
+/// The fixed text of the topic recreation script; @@TOKENS@@ are replaced with data only. The functions
+/// both generated scripts share come from <see cref="ScriptPrelude"/>.
+/// </summary>
 internal static class RecreateScriptTemplate
 {
-    public const string Text = """
+    public const string Text = Head + ScriptPrelude.Functions + "\n\n" + Tail;
+
+    private const string Head = """
 #!/usr/bin/env bash
 # Recreates the topics of a Kafka cluster mapped by kmap: same partitions, replication factor and
 # topic-level configs (only the ones set on the topic; defaults are left to the target).
@@ -74,49 +81,10 @@ Exit status: 0 every topic created (or present); 1 every topic failed or nothing
 USAGE
 }
 
-fail_usage() {
-  printf '%s: %s (see --help)\n' "$program" "$1" >&2
-  exit 2
-}
 
-# Sets the array `tool` to the command that creates topics.
-find_topic_tool() {
-  if [ -n "$KAFKA_TOPICS" ]; then
-    case "${KAFKA_TOPICS##*/}" in
-      kmap) tool=("$KAFKA_TOPICS" topics) ;;
-      *) tool=("$KAFKA_TOPICS") ;;
-    esac
-  elif command -v kafka-topics.sh >/dev/null 2>&1; then
-    tool=(kafka-topics.sh)
-  elif command -v kafka-topics >/dev/null 2>&1; then
-    tool=(kafka-topics)
-  elif [ -n "$KMAP_BINARY" ] && [ -x "$KMAP_BINARY" ]; then
-    tool=("$KMAP_BINARY" topics)
-  elif command -v kmap >/dev/null 2>&1; then
-    tool=(kmap topics)
-  else
-    printf '%s: neither kafka-topics.sh nor kmap was found; set KAFKA_TOPICS=/path/to/kafka-topics.sh\n' "$program" >&2
-    exit 1
-  fi
-}
+""";
 
-# Sets the array `config_args` from COMMAND_CONFIG ("--command-config FILE", "--command-config=FILE" or just FILE).
-read_command_config() {
-  config_args=()
-  local file="$COMMAND_CONFIG"
-  [ -n "$file" ] || return 0
-  case "$file" in
-    --command-config=*) file="${file#--command-config=}" ;;
-    --command-config*) file="${file#--command-config}" ;;
-  esac
-  file="${file#"${file%%[! ]*}"}"
-  if [ ! -r "$file" ]; then
-    printf '%s: cannot read the command config file %s\n' "$program" "$file" >&2
-    exit 2
-  fi
-  config_args=(--command-config "$file")
-}
-
+    private const string Tail = """
 # Reads the data block into parallel arrays: names, partitions, replication factors, and one file
 # of config arguments per topic ("$work_dir/<index>.configs", one "--config" then "key=value" per line pair).
 load_topics() {
@@ -143,15 +111,6 @@ load_topics() {
   done < <(topic_data)
 }
 
-is_selected() {
-  local wanted
-  [ "${#selected[@]}" -eq 0 ] && return 0
-  for wanted in "${selected[@]}"; do
-    [ "$wanted" = "$1" ] && return 0
-  done
-  return 1
-}
-
 main() {
   local list_only=0
   selected=()
@@ -171,8 +130,7 @@ main() {
     shift
   done
 
-  work_dir="$(mktemp -d "${TMPDIR:-/tmp}/recreate-topics.XXXXXX")" || exit 1
-  trap 'rm -rf "$work_dir"' EXIT
+  make_work_dir recreate-topics
   load_topics
 
   if [ "$list_only" -eq 1 ]; then
@@ -180,14 +138,8 @@ main() {
     exit 0
   fi
 
-  local name index found
-  for name in ${selected[@]+"${selected[@]}"}; do
-    found=0
-    for index in "${!names[@]}"; do
-      [ "${names[$index]}" = "$name" ] && found=1
-    done
-    [ "$found" -eq 1 ] || fail_usage "no topic named '$name' in this script (see --list)"
-  done
+  local index
+  check_selected "no topic named" "this script" ${names[@]+"${names[@]}"}
 
   local dry_run=0
   case "$DRY_RUN" in
@@ -198,7 +150,7 @@ main() {
     *) fail_usage "REPLICATION_FACTOR must be a number, not '$REPLICATION_FACTOR'" ;;
   esac
 
-  find_topic_tool
+  find_tool "$KAFKA_TOPICS" kafka-topics topics KAFKA_TOPICS
   read_command_config
 
   local to_run=()
@@ -250,13 +202,7 @@ main() {
   else
     printf 'Summary: %d of %d topic(s) created or already present, %d failed.\n' "$created" "$total" "${#failed[@]}"
   fi
-  if [ "${#failed[@]}" -gt 0 ]; then
-    echo "Failed topics:"
-    printf '  %s\n' "${failed[@]}"
-    [ "$created" -eq 0 ] && exit 1
-    exit 3
-  fi
-  exit 0
+  finish topics "$created"
 }
 
 # ---- Data -----------------------------------------------------------------------------------

@@ -16,6 +16,9 @@ public sealed record GroupApplyResult(string Group, IReadOnlyList<PartitionResul
     /// <summary>Nothing to write: the target already had exactly these offsets.</summary>
     public bool WasNoOp { get; init; }
 
+    /// <summary>Written; its read-back comes after the other groups' writes, in multi-group batches.</summary>
+    public bool ReadBackPending { get; init; }
+
     /// <summary>Interrupted (Ctrl-C) before the group's commit was sent or retried: nothing of it was written.</summary>
     public bool Interrupted { get; init; }
 }

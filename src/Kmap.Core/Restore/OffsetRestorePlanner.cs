@@ -83,13 +83,10 @@ public sealed class OffsetRestorePlanner(IClusterReader target, IRecordReader re
         }
 
         var groupNames = backup.ConsumerGroups.Select(g => g.Group).ToList();
-        var descriptions = (await target.DescribeGroupsAsync(groupNames, cancellationToken)).ToDictionary(d => d.Group, StringComparer.Ordinal);
-        var committed = new ConcurrentDictionary<string, IReadOnlyDictionary<TopicPartition, long>>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(groupNames, new ParallelOptions { MaxDegreeOfParallelism = LookupConcurrency, CancellationToken = cancellationToken }, async (group, ct) =>
-        {
-            var offsets = await target.ListCommittedOffsetsAsync(group, ct);
-            committed[group] = offsets.ToDictionary(o => o.TopicPartition, o => o.Offset);
-        });
+        // In batches (multi-group OffsetFetch, states from one listing past a few dozen groups): a restore of
+        // 20,000 groups must not cost round trips per group before it writes anything.
+        var descriptions = await BatchGroupReads.DescribeAsync(target, groupNames, null, cancellationToken);
+        var committed = await BatchGroupReads.ReadCommittedAsync(target, groupNames, LookupConcurrency, cancellationToken);
 
         var mode = request.ToTime is not null ? TranslateMode.Timestamp : request.Translate;
         if (mode == TranslateMode.Auto)

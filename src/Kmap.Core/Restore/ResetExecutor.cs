@@ -58,13 +58,66 @@ public sealed class ResetExecutor(IOffsetWriter writer)
         var results = new GroupApplyResult[plan.Groups.Count];
         // The loop itself is not cancelled: each group looks at the token before it starts, so all get a result.
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxConcurrency) };
+        // A verifier that reads many groups per round trip (multi-group OffsetFetch) reads the written groups back
+        // together after the writes; otherwise each group is read back right after its own write.
+        var batchVerifier = options.Verify && plan.Groups.Count > 1 ? verifier as IBatchOffsetReader : null;
         await Parallel.ForEachAsync(Enumerable.Range(0, plan.Groups.Count), parallel, async (i, _) =>
         {
-            results[i] = await ApplyGroupAsync(plan.Groups[i], options, verifier, cancellationToken);
+            results[i] = await ApplyGroupAsync(plan.Groups[i], options, batchVerifier is null ? verifier : null, cancellationToken);
+            if (batchVerifier is not null && results[i] is { Error: null, WasNoOp: false } written && written.Partitions.All(p => p.Succeeded))
+            {
+                results[i] = written with { ReadBackPending = true };
+            }
             options.GroupDone?.Invoke(results[i]);
         });
+        if (batchVerifier is not null)
+        {
+            // Not cancelled: the read-back of groups already written is quick and tells the truth about them.
+            await VerifyTogetherAsync(plan, results, batchVerifier, verifier!, options.MaxConcurrency, CancellationToken.None);
+            foreach (var failed in results.Where(r => r.VerifyError is not null))
+            {
+                options.GroupDone?.Invoke(failed);
+            }
+        }
         return results;
     }
+
+    /// <summary>Reads back every group that was written without error, in batches, and sets each result's VerifyError.</summary>
+    private static async Task VerifyTogetherAsync(ResetPlan plan, GroupApplyResult[] results, IBatchOffsetReader batch, IClusterReader verifier,
+        int concurrency, CancellationToken cancellationToken)
+    {
+        var written = Enumerable.Range(0, results.Length)
+            .Where(i => results[i].ReadBackPending)
+            .ToList();
+        if (written.Count == 0)
+        {
+            return;
+        }
+        var answers = await batch.ListCommittedOffsetsAsync(written.Select(i => results[i].Group).ToList(), null, cancellationToken);
+        var unanswered = new List<int>();
+        foreach (var i in written)
+        {
+            var offsets = Writes(plan.Groups[i]);
+            if (answers is null || !answers.TryGetValue(results[i].Group, out var answer))
+            {
+                unanswered.Add(i);
+            }
+            else
+            {
+                results[i] = results[i] with
+                {
+                    ReadBackPending = false,
+                    VerifyError = answer.Offsets is { } actual ? Compare(offsets, actual) : $"cannot read the offsets back: {answer.Error}",
+                };
+            }
+        }
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, concurrency), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(unanswered, parallel, async (i, ct) =>
+            results[i] = results[i] with { ReadBackPending = false, VerifyError = await VerifyAsync(results[i].Group, Writes(plan.Groups[i]), verifier, ct) });
+    }
+
+    private static List<CommittedOffset> Writes(GroupResetPlan group) =>
+        group.Writes.Select(o => new CommittedOffset(o.Topic, o.Partition, o.NewOffset)).ToList();
 
     private async Task<GroupApplyResult> ApplyGroupAsync(GroupResetPlan group, ApplyOptions options, IClusterReader? verifier, CancellationToken cancellationToken)
     {
@@ -152,6 +205,11 @@ public sealed class ResetExecutor(IOffsetWriter writer)
         {
             return $"cannot read the offsets back: {e.Message}";
         }
+        return Compare(written, actual);
+    }
+
+    private static string? Compare(IReadOnlyList<CommittedOffset> written, IReadOnlyList<CommittedOffset> actual)
+    {
         var byPartition = actual.ToDictionary(a => a.TopicPartition, a => a.Offset);
         var wrong = written
             .Where(w => !byPartition.TryGetValue(w.TopicPartition, out var a) || a != w.Offset)

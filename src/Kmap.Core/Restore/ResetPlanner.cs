@@ -6,20 +6,44 @@ namespace Kmap.Core.Restore;
 /// <summary>
 /// Turns a reset request into a plan, reading only: group states, committed offsets, log ranges and
 /// timestamp lookups. Groups that are not Empty/Dead are refused with Kafka's own message.
+/// The cluster is read for all groups at once, so a reset of thousands of groups (the restore script's
+/// batch mode) costs a few round trips per batch of groups, not several per group: committed offsets
+/// through multi-group OffsetFetch when the reader has it (the rest concurrently, bounded), group states
+/// from one listing when there are many groups (<see cref="BatchGroupReads"/>), and every partition's log
+/// range in one ListOffsets question.
 /// </summary>
 public sealed class ResetPlanner(IClusterReader reader, TimeProvider time)
 {
+    /// <summary>Groups whose committed offsets are read at once when they are read one group per call.</summary>
+    public int ReadConcurrency { get; init; } = 32;
+
     public async Task<ResetPlan> PlanAsync(ResetRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var groups = await ResolveGroupsAsync(request, cancellationToken);
-        var states = (await reader.DescribeGroupsAsync(groups, cancellationToken))
-            .ToDictionary(d => d.Group, d => d.State, StringComparer.Ordinal);
+        var (groups, listing) = await ResolveGroupsAsync(request, cancellationToken);
+        var states = (await BatchGroupReads.DescribeAsync(reader, groups, listing, cancellationToken))
+            .ToDictionary(d => d.Key, d => (string?)d.Value.State, StringComparer.Ordinal);
         var topics = request.Strategy is ResetStrategy.FromFile || request.AllTopics
             ? null
             : await reader.ListTopicsAsync(cancellationToken);
 
-        var plans = new List<GroupResetPlan>();
+        var accepted = groups.Where(g => GroupState.AcceptsReset(states.GetValueOrDefault(g))).ToList();
+        var committed = await BatchGroupReads.ReadCommittedAsync(reader, accepted, ReadConcurrency, cancellationToken);
+
+        // Which partitions each group resets; then the log range (and time lookup) of all of them in one question.
+        var chosen = new Dictionary<string, (IReadOnlyList<TopicPartition> Partitions, string? Error)>(StringComparer.Ordinal);
+        var fromFile = FileRowsByGroup(request, accepted);
+        foreach (var group in accepted)
+        {
+            chosen[group] = ChoosePartitions(request, fromFile, group, committed[group], topics);
+        }
+        var all = chosen.Values.Where(c => c.Error is null).SelectMany(c => c.Partitions).ToHashSet();
+        var logs = all.Count == 0
+            ? new Dictionary<TopicPartition, LogOffsets>()
+            : await reader.ListLogOffsetsAsync(all, cancellationToken);
+        var byTime = await LookupTimesAsync(request.Strategy, all.Where(logs.ContainsKey).ToList(), cancellationToken);
+
+        var plans = new List<GroupResetPlan>(groups.Count);
         foreach (var group in groups)
         {
             var state = states.GetValueOrDefault(group);
@@ -31,57 +55,52 @@ public sealed class ResetPlanner(IClusterReader reader, TimeProvider time)
                 });
                 continue;
             }
-            plans.Add(await PlanGroupAsync(request, group, state, topics, cancellationToken));
+            var (partitions, error) = chosen[group];
+            plans.Add(error is not null
+                ? new GroupResetPlan(group, state, []) { Error = error }
+                : PlanGroup(request, group, state, partitions, committed[group], fromFile.GetValueOrDefault(group), logs, byTime));
         }
         return new ResetPlan(plans);
     }
 
-    private async Task<IReadOnlyList<string>> ResolveGroupsAsync(ResetRequest request, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<string> Groups, IReadOnlyList<GroupListing>? Listing)> ResolveGroupsAsync(ResetRequest request, CancellationToken cancellationToken)
     {
         if (request.AllGroups)
         {
-            return (await reader.ListGroupsAsync(cancellationToken)).Select(g => g.Group).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            var listing = await reader.ListGroupsAsync(cancellationToken);
+            return (listing.Select(g => g.Group).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), listing);
         }
         if (request.Groups.Count > 0)
         {
-            return request.Groups.Distinct(StringComparer.Ordinal).ToList();
+            return (request.Groups.Distinct(StringComparer.Ordinal).ToList(), null);
         }
         // Four-column CSV without --group: the file names the groups.
         if (request.Strategy is ResetStrategy.FromFile file)
         {
-            return file.Rows.Select(r => r.Group).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+            return (file.Rows.Select(r => r.Group).OfType<string>().Distinct(StringComparer.Ordinal).ToList(), null);
         }
         throw new ArgumentException("a reset needs --group, --all-groups, or a four-column --from-file");
     }
 
-    private async Task<GroupResetPlan> PlanGroupAsync(ResetRequest request, string group, string? state,
-        IReadOnlyDictionary<string, int>? topics, CancellationToken cancellationToken)
+    private static (IReadOnlyList<TopicPartition> Partitions, string? Error) ChoosePartitions(ResetRequest request,
+        Dictionary<string, Dictionary<TopicPartition, long>> fromFile, string group, IReadOnlyDictionary<TopicPartition, long> committed,
+        IReadOnlyDictionary<string, int>? topics)
     {
-        var committed = (await reader.ListCommittedOffsetsAsync(group, cancellationToken))
-            .ToDictionary(c => c.TopicPartition, c => c.Offset);
-        var requested = RequestedFromFile(request, group);
-        IReadOnlyList<TopicPartition> partitions;
-        if (requested is not null)
+        if (request.Strategy is ResetStrategy.FromFile)
         {
-            partitions = requested.Keys.Order().ToList();
+            return (fromFile.TryGetValue(group, out var rows) ? rows.Keys.Order().ToList() : [], null);
         }
-        else if (request.AllTopics)
+        if (request.AllTopics)
         {
-            partitions = committed.Keys.Order().ToList();
+            return (committed.Keys.Order().ToList(), null);
         }
-        else
-        {
-            var (selected, error) = SelectPartitions(request.Topics, topics!);
-            if (error is not null)
-            {
-                return new GroupResetPlan(group, state, []) { Error = error };
-            }
-            partitions = selected;
-        }
+        return SelectPartitions(request.Topics, topics!);
+    }
 
-        var logs = partitions.Count == 0
-            ? new Dictionary<TopicPartition, LogOffsets>()
-            : await reader.ListLogOffsetsAsync(partitions, cancellationToken);
+    private static GroupResetPlan PlanGroup(ResetRequest request, string group, string? state, IReadOnlyList<TopicPartition> partitions,
+        IReadOnlyDictionary<TopicPartition, long> committed, Dictionary<TopicPartition, long>? requested,
+        IReadOnlyDictionary<TopicPartition, LogOffsets> logs, IReadOnlyDictionary<TopicPartition, long?>? byTime)
+    {
         var missing = partitions.Where(p => !logs.ContainsKey(p)).ToList();
         if (missing.Count > 0)
         {
@@ -91,7 +110,6 @@ public sealed class ResetPlanner(IClusterReader reader, TimeProvider time)
             };
         }
 
-        var byTime = await LookupTimesAsync(request.Strategy, partitions, cancellationToken);
         var offsets = new List<PlannedOffset>(partitions.Count);
         foreach (var partition in partitions)
         {
@@ -104,7 +122,7 @@ public sealed class ResetPlanner(IClusterReader reader, TimeProvider time)
                 ResetStrategy.ToCurrent => (current ?? log.LogEndOffset, false),
                 ResetStrategy.ToOffset o => (o.Offset, true),
                 ResetStrategy.ShiftBy s => ((current ?? log.LogEndOffset) + s.Delta, true),
-                ResetStrategy.ToDateTime or ResetStrategy.ByDuration => (byTime![partition] ?? log.LogEndOffset, false),
+                ResetStrategy.ToDateTime or ResetStrategy.ByDuration => (byTime!.GetValueOrDefault(partition) ?? log.LogEndOffset, false),
                 ResetStrategy.FromFile => (requested![partition], true),
                 _ => throw new InvalidOperationException($"unknown strategy {request.Strategy}"),
             };
@@ -120,19 +138,35 @@ public sealed class ResetPlanner(IClusterReader reader, TimeProvider time)
         return new GroupResetPlan(group, state, offsets);
     }
 
-    private static Dictionary<TopicPartition, long>? RequestedFromFile(ResetRequest request, string group)
+    /// <summary>The file's offsets per group; rows without a group (three-column file) belong to every group.</summary>
+    private static Dictionary<string, Dictionary<TopicPartition, long>> FileRowsByGroup(ResetRequest request, IReadOnlyList<string> groups)
     {
+        var byGroup = new Dictionary<string, Dictionary<TopicPartition, long>>(StringComparer.Ordinal);
         if (request.Strategy is not ResetStrategy.FromFile file)
         {
-            return null;
+            return byGroup;
         }
-        var rows = new Dictionary<TopicPartition, long>();
-        foreach (var row in file.Rows.Where(r => r.Group is null || string.Equals(r.Group, group, StringComparison.Ordinal)))
+        foreach (var group in groups)
+        {
+            byGroup[group] = [];
+        }
+        foreach (var row in file.Rows)
         {
             // As in Kafka, a later line for the same partition wins.
-            rows[new TopicPartition(row.Topic, row.Partition)] = row.Offset;
+            var partition = new TopicPartition(row.Topic, row.Partition);
+            if (row.Group is null)
+            {
+                foreach (var rows in byGroup.Values)
+                {
+                    rows[partition] = row.Offset;
+                }
+            }
+            else if (byGroup.TryGetValue(row.Group, out var rows))
+            {
+                rows[partition] = row.Offset;
+            }
         }
-        return rows;
+        return byGroup;
     }
 
     private static (IReadOnlyList<TopicPartition> Partitions, string? Error) SelectPartitions(

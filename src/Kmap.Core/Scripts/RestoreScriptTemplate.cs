@@ -3,10 +3,13 @@ namespace Kmap.Core.Scripts;
 /// <summary>
 /// The fixed text of the restore script. @@TOKENS@@ are replaced by RestoreScriptWriter with data only.
 /// Keep `--execute` on exactly one line: the guide tells users to edit that line for a dry run.
+/// The functions both generated scripts share come from <see cref="ScriptPrelude"/>.
 /// </summary>
 internal static class RestoreScriptTemplate
 {
-    public const string Text = """
+    public const string Text = Head + ScriptPrelude.Functions + "\n\n" + Tail;
+
+    private const string Head = """
 #!/usr/bin/env bash
 # Restores consumer-group offsets backed up by kmap.
 #
@@ -83,49 +86,10 @@ Exit status: 0 every group restored; 1 every group failed or nothing could run; 
 USAGE
 }
 
-fail_usage() {
-  printf '%s: %s (see --help)\n' "$program" "$1" >&2
-  exit 2
-}
 
-# Sets the array `tool` to the command that resets offsets.
-find_reset_tool() {
-  if [ -n "$KAFKA_CONSUMER_GROUPS" ]; then
-    case "${KAFKA_CONSUMER_GROUPS##*/}" in
-      kmap) tool=("$KAFKA_CONSUMER_GROUPS" consumer-groups) ;;
-      *) tool=("$KAFKA_CONSUMER_GROUPS") ;;
-    esac
-  elif command -v kafka-consumer-groups.sh >/dev/null 2>&1; then
-    tool=(kafka-consumer-groups.sh)
-  elif command -v kafka-consumer-groups >/dev/null 2>&1; then
-    tool=(kafka-consumer-groups)
-  elif [ -n "$KMAP_BINARY" ] && [ -x "$KMAP_BINARY" ]; then
-    tool=("$KMAP_BINARY" consumer-groups)
-  elif command -v kmap >/dev/null 2>&1; then
-    tool=(kmap consumer-groups)
-  else
-    printf '%s: neither kafka-consumer-groups.sh nor kmap was found; set KAFKA_CONSUMER_GROUPS=/path/to/kafka-consumer-groups.sh\n' "$program" >&2
-    exit 1
-  fi
-}
+""";
 
-# Sets the array `config_args` from COMMAND_CONFIG ("--command-config FILE", "--command-config=FILE" or just FILE).
-read_command_config() {
-  config_args=()
-  local file="$COMMAND_CONFIG"
-  [ -n "$file" ] || return 0
-  case "$file" in
-    --command-config=*) file="${file#--command-config=}" ;;
-    --command-config*) file="${file#--command-config}" ;;
-  esac
-  file="${file#"${file%%[! ]*}"}"
-  if [ ! -r "$file" ]; then
-    printf '%s: cannot read the command config file %s\n' "$program" "$file" >&2
-    exit 2
-  fi
-  config_args=(--command-config "$file")
-}
-
+    private const string Tail = """
 # Reads the data block into `groups` (names) and one Kafka CSV per group, "$work_dir/<index>.csv",
 # with no header and lines topic,partition,offset (Kafka's --from-file format for one --group).
 # Groups whose name is plain CSV (no comma, quote or line break) also get "$work_dir/<index>.gcsv"
@@ -201,15 +165,6 @@ restore_batch() {
   done
 }
 
-is_selected() {
-  local wanted
-  [ "${#selected[@]}" -eq 0 ] && return 0
-  for wanted in "${selected[@]}"; do
-    [ "$wanted" = "$1" ] && return 0
-  done
-  return 1
-}
-
 main() {
   local list_only=0
   selected=()
@@ -231,8 +186,7 @@ main() {
     shift
   done
 
-  work_dir="$(mktemp -d "${TMPDIR:-/tmp}/restore-offsets.XXXXXX")" || exit 1
-  trap 'rm -rf "$work_dir"' EXIT
+  make_work_dir restore-offsets
   load_offsets
 
   if [ "$list_only" -eq 1 ]; then
@@ -240,14 +194,8 @@ main() {
     exit 0
   fi
 
-  local name index found
-  for name in ${selected[@]+"${selected[@]}"}; do
-    found=0
-    for index in "${!groups[@]}"; do
-      [ "${groups[$index]}" = "$name" ] && found=1
-    done
-    [ "$found" -eq 1 ] || fail_usage "no group named '$name' in this backup (see --list)"
-  done
+  local index
+  check_selected "no group named" "this backup" ${groups[@]+"${groups[@]}"}
 
   case "$BATCH_SIZE" in
     '' | *[!0-9]* | 0) fail_usage "BATCH_SIZE/--batch needs a whole number of groups, not '$BATCH_SIZE'" ;;
@@ -259,7 +207,7 @@ main() {
     1 | true | yes) reset_mode=--dry-run ;;
   esac
 
-  find_reset_tool
+  find_tool "$KAFKA_CONSUMER_GROUPS" kafka-consumer-groups consumer-groups KAFKA_CONSUMER_GROUPS
   read_command_config
 
   local to_run=()
@@ -302,13 +250,7 @@ main() {
   else
     printf 'Summary: %d of %d group(s) restored, %d failed.\n' "$restored" "$total" "${#failed[@]}"
   fi
-  if [ "${#failed[@]}" -gt 0 ]; then
-    echo "Failed groups:"
-    printf '  %s\n' "${failed[@]}"
-    [ "$restored" -eq 0 ] && exit 1
-    exit 3
-  fi
-  exit 0
+  finish groups "$restored"
 }
 
 # ---- Data -----------------------------------------------------------------------------------

@@ -43,6 +43,66 @@ public partial class CompletionAndHelpTests
         Assert.Equal("json\n", await CompleteAsync(script, env, "kmap", "config", "list", "--format", "j"));
     }
 
+    /// <summary>A temporary config with two contexts, and the generated script for <paramref name="shell"/> written beside it.</summary>
+    private static async Task<(Dictionary<string, string?> Env, string Script)> GenerateAsync(TempDirectory dir, string shell)
+    {
+        // HOME and ZDOTDIR in the temporary directory: compinit writes its dump file there, and no user rc file is read.
+        var env = new Dictionary<string, string?> { ["KMAP_CONFIG"] = dir.File("config.yaml"), ["HOME"] = dir.Path, ["ZDOTDIR"] = dir.Path, ["XDG_CONFIG_HOME"] = dir.Path };
+        Assert.Equal(0, (await KmapBinary.RunAsync(dir.Path, env, "config", "add", "prod-eu", "--brokers", "a:1")).ExitCode);
+        Assert.Equal(0, (await KmapBinary.RunAsync(dir.Path, env, "config", "add", "prod-us", "--brokers", "b:1")).ExitCode);
+        var generated = await KmapBinary.RunAsync(dir.Path, env, "completion", shell);
+        Assert.True(generated.ExitCode == 0, generated.ToString());
+        var script = dir.File("kmap." + shell);
+        File.WriteAllText(script, generated.Stdout);
+        // The scripts call `kmap` by name for context names: put this build first on PATH.
+        env["PATH"] = Path.GetDirectoryName(KmapBinary.Path) + ":" + Environment.GetEnvironmentVariable("PATH");
+        return (env, script);
+    }
+
+    [Fact]
+    public async Task The_zsh_script_loads_under_compinit_without_errors_and_completes_through_bashcompinit()
+    {
+        using var dir = new TempDirectory();
+        var (env, script) = await GenerateAsync(dir, "zsh");
+
+        // A non-interactive zsh: load the script (it runs compinit and bashcompinit), then ask what zsh would complete
+        // with. bashcompinit runs the bash function with ksharrays, and zsh itself filters the candidates by prefix.
+        static string Complete(string words, int current) =>
+            $"setopt ksharrays; COMP_WORDS=({words}); COMP_CWORD={current}; _kmap; print -rl -- \"${{COMPREPLY[@]}}\"; setopt noksharrays; ";
+        var run = await ProcessRunner.RunAsync("zsh", ["-c",
+            $"source '{script}' || exit 1; print -r -- \"binding: $_comps[kmap]\"; whence -w _kmap; "
+            + Complete("kmap ''", 1) + "print -- ---; " + Complete("kmap consumer-groups --re", 2) + "print -- ---; " + Complete("kmap --context prod", 2)],
+            environment: env);
+
+        Assert.True(run.ExitCode == 0 && run.Stderr.Length == 0, run.ToString());
+        Assert.Contains("binding: _bash_complete -o default -F _kmap\n_kmap: function\n", run.Stdout, StringComparison.Ordinal);
+        var answers = run.Stdout.Split("---\n");
+        Assert.Contains("\nconsumer-groups\n", answers[0], StringComparison.Ordinal);
+        Assert.Contains("\nbackup\n", answers[0], StringComparison.Ordinal);
+        Assert.Contains("--reset-offsets\n", answers[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("\nbackup\n", answers[1], StringComparison.Ordinal);
+        Assert.Equal("prod-eu\nprod-us\n", answers[2]);
+    }
+
+    [Fact]
+    public async Task The_fish_script_loads_without_errors_and_completes_commands_options_and_context_names()
+    {
+        using var dir = new TempDirectory();
+        var (env, script) = await GenerateAsync(dir, "fish");
+
+        var run = await ProcessRunner.RunAsync("fish", ["--no-config", "-c",
+            $"source '{script}'; or exit 1; complete -C 'kmap back'; echo ---; complete -C 'kmap consumer-groups --res'; echo ---; "
+            + "complete -C 'kmap --context prod'; echo ---; complete -C 'kmap config l'"],
+            environment: env);
+
+        Assert.True(run.ExitCode == 0 && run.Stderr.Length == 0, run.ToString());
+        var answers = run.Stdout.Split("---\n").Select(a => a.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')[0]).ToList()).ToList();
+        Assert.Equal(["backup"], answers[0]);
+        Assert.Contains("--reset-offsets", answers[1]);
+        Assert.Equal(["prod-eu", "prod-us"], answers[2]);
+        Assert.Equal(["list"], answers[3]);
+    }
+
     [Fact]
     public async Task The_zsh_and_fish_scripts_name_every_command()
     {

@@ -98,6 +98,23 @@ public class RecreateScriptTests
     }
 
     [Fact]
+    public async Task Topic_option_creates_a_subset_and_an_unknown_name_is_a_usage_error_before_any_call()
+    {
+        using var dir = new TempDirectory();
+        using var other = new TempDirectory();
+        var script = RecreateScriptWriter.Write(SampleMaps.Small(), "1.2.3", null);
+
+        var (subset, subsetCalls) = await RunAsync(script, dir, [], "--topic", "payments.v1");
+        var (unknown, unknownCalls) = await RunAsync(script, other, [], "--topic=orders", "--topic", "nosuch");
+
+        Assert.True(subset.ExitCode == 0, subset.ToString());
+        Assert.Equal("payments.v1", Assert.Single(subsetCalls)[Array.IndexOf(subsetCalls[0], "--topic") + 1]);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("recreate-topics.sh: no topic named 'nosuch' in this script (see --list) (see --help)", unknown.Stderr, StringComparison.Ordinal);
+        Assert.Empty(unknownCalls);
+    }
+
+    [Fact]
     public async Task Lists_its_topics_without_the_internal_ones()
     {
         using var dir = new TempDirectory();

@@ -40,32 +40,41 @@ internal static class BashCompletion
               esac
               return 1
             }
+            # COMPREPLY from compgen's lines (a read loop, not mapfile: zsh's bashcompinit has no mapfile).
+            _kmap_reply() {
+              local line
+              COMPREPLY=()
+              while IFS= read -r line; do
+                COMPREPLY+=("$line")
+              done < <(compgen "$@" -- "$cur")
+            }
+            # Not `path`: zsh ties that name to PATH.
             _kmap() {
-              local cur prev path="" word i
+              local cur prev command_path="" word i
               cur="${COMP_WORDS[COMP_CWORD]}"
               prev="${COMP_WORDS[COMP_CWORD-1]}"
               case "$prev" in
                 --context|-context)
-                  mapfile -t COMPREPLY < <(compgen -W "$("${COMP_WORDS[0]}" config list --names 2>/dev/null)" -- "$cur")
+                  _kmap_reply -W "$("${COMP_WORDS[0]}" config list --names 2>/dev/null)"
                   return 0 ;;
                 --format)
-                  mapfile -t COMPREPLY < <(compgen -W "table json" -- "$cur")
+                  _kmap_reply -W "table json"
                   return 0 ;;
               esac
               for ((i = 1; i < COMP_CWORD; i++)); do
                 word="${COMP_WORDS[i]}"
-                if _kmap_is_command "${path:+$path }$word"; then
-                  path="${path:+$path }$word"
+                if _kmap_is_command "${command_path:+$command_path }$word"; then
+                  command_path="${command_path:+$command_path }$word"
                 fi
               done
-              if [ -z "$path" ] && [[ "$cur" == -* ]]; then
+              if [ -z "$command_path" ] && [[ "$cur" == -* ]]; then
                 # The Go-compatible one-shot mode: kmap -brokers ... -save-offsets ...
-                mapfile -t COMPREPLY < <(compgen -W "$(_kmap_words '') $(_kmap_words go)" -- "$cur")
+                _kmap_reply -W "$(_kmap_words '') $(_kmap_words go)"
                 return 0
               fi
-              mapfile -t COMPREPLY < <(compgen -W "$(_kmap_words "$path")" -- "$cur")
+              _kmap_reply -W "$(_kmap_words "$command_path")"
               if [ "${#COMPREPLY[@]}" -eq 0 ]; then
-                mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+                _kmap_reply -f
               fi
             }
             complete -o default -F _kmap kmap

@@ -8,9 +8,17 @@ namespace Kmap.Cli.Commands.ConsumerGroups;
 /// <summary>
 /// --reset-offsets: plan, print the plan (table, or CSV with --export), and with --execute apply that
 /// same plan. Refused groups print Kafka's "Error: ..." line and make the exit status non-zero.
+/// The planner reads every group's state in batches (see <see cref="ResetPlanner"/>), so one call for
+/// thousands of groups costs round trips per batch, not per group.
 /// </summary>
 internal static class ResetOffsetsAction
 {
+    /// <summary>
+    /// Group commits in flight at once. Kafka's OffsetCommit carries one group, so a reset of thousands of groups
+    /// (the restore script's batch mode) is as fast as the commits that overlap.
+    /// </summary>
+    private const int CommitConcurrency = 64;
+
     public static async Task<int> RunAsync(ConsumerGroupsRequest request, ResetStrategy strategy, IClusterReader reader, IOffsetWriter writer,
         CliContext context, CancellationToken cancellationToken)
     {
@@ -25,7 +33,7 @@ internal static class ResetOffsetsAction
         var applyErrors = new List<string>();
         if (request.Execute)
         {
-            var applied = await new ResetExecutor(writer).ApplyAsync(plan, cancellationToken);
+            var applied = await new ResetExecutor(writer) { MaxConcurrency = CommitConcurrency }.ApplyAsync(plan, cancellationToken);
             foreach (var result in applied.Where(r => !r.Succeeded && !failures.Contains(r.Group)))
             {
                 failures.Add(result.Group);

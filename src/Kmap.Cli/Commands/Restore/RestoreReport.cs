@@ -22,7 +22,8 @@ internal static class RestoreReport
         if (result.Succeeded)
         {
             var retried = result.Attempts > 1 ? $" after {result.Attempts} attempts" : "";
-            return $"{result.Group}: restored {result.Partitions.Count} partition(s){retried}, read back and verified";
+            var verified = result.ReadBackPending ? "read back once every group is written" : "read back and verified";
+            return $"{result.Group}: restored {result.Partitions.Count} partition(s){retried}, {verified}";
         }
         var details = result.Error ?? result.VerifyError ?? string.Join("; ", result.Partitions.Where(p => !p.Succeeded).Select(p => $"{p.TopicPartition}: {p.Error}"));
         return $"error: {result.Group}: {details}";

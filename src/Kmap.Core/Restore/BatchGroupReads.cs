@@ -1,0 +1,99 @@
+using Kmap.Core.Cluster;
+using Kmap.Core.Model;
+
+namespace Kmap.Core.Restore;
+
+/// <summary>
+/// What a reset or restore reads about many groups before it plans, in round trips that grow with groups / batch,
+/// not with groups: committed offsets through multi-group OffsetFetch when the reader has it (the groups it leaves
+/// out one call each, several at once), and group states from one listing when there are many groups.
+/// </summary>
+public static class BatchGroupReads
+{
+    /// <summary>
+    /// Up to this many groups, states come from DescribeGroups (librdkafka asks each group's coordinator
+    /// separately); beyond it, from ListGroups, one request per broker, which carries the same state.
+    /// </summary>
+    public const int DescribeLimit = 50;
+
+    /// <summary>
+    /// Each group's description. Past <see cref="DescribeLimit"/> groups, Empty and Dead groups are described by the
+    /// listing alone (no members), only the others are described, and a group the cluster does not list does not exist:
+    /// Dead, as DescribeGroups reports it. The broker is the last guard either way: it refuses an admin commit to a
+    /// group that has members.
+    /// </summary>
+    public static async Task<Dictionary<string, GroupDescription>> DescribeAsync(IClusterReader reader, IReadOnlyList<string> groups,
+        IReadOnlyList<GroupListing>? listing, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(groups);
+        var descriptions = new Dictionary<string, GroupDescription>(StringComparer.Ordinal);
+        var toDescribe = groups;
+        if (groups.Count > DescribeLimit)
+        {
+            listing ??= await reader.ListGroupsAsync(cancellationToken);
+            var wanted = groups.ToHashSet(StringComparer.Ordinal);
+            var listed = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var group in listing.Where(l => wanted.Contains(l.Group)))
+            {
+                listed[group.Group] = group.State;
+            }
+            foreach (var group in groups)
+            {
+                var state = listed.GetValueOrDefault(group, GroupState.Dead);
+                if (GroupState.AcceptsReset(state))
+                {
+                    descriptions[group] = new GroupDescription(group, state, []);
+                }
+            }
+            toDescribe = groups.Where(g => !descriptions.ContainsKey(g)).ToList();
+        }
+        if (toDescribe.Count > 0)
+        {
+            foreach (var description in await reader.DescribeGroupsAsync(toDescribe, cancellationToken))
+            {
+                descriptions[description.Group] = description;
+            }
+        }
+        return descriptions;
+    }
+
+    /// <summary>
+    /// The committed offsets of every group, batched when the reader can. A group that cannot be read throws, naming it,
+    /// as the one-group call does.
+    /// </summary>
+    public static async Task<Dictionary<string, IReadOnlyDictionary<TopicPartition, long>>> ReadCommittedAsync(IClusterReader reader,
+        IReadOnlyList<string> groups, int concurrency, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(groups);
+        var committed = new Dictionary<string, IReadOnlyDictionary<TopicPartition, long>>(StringComparer.Ordinal);
+        if (groups.Count > 1 && reader is IBatchOffsetReader batch && await batch.ListCommittedOffsetsAsync(groups, null, cancellationToken) is { } answers)
+        {
+            foreach (var (group, answer) in answers)
+            {
+                committed[group] = ToMap(answer.Offsets ?? throw new ClusterException(answer.Error ?? $"cannot read the committed offsets of group '{group}'"));
+            }
+        }
+        var rest = groups.Where(g => !committed.ContainsKey(g)).Distinct(StringComparer.Ordinal).ToList();
+        var read = new IReadOnlyDictionary<TopicPartition, long>[rest.Count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, concurrency), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, rest.Count), parallel, async (i, ct) =>
+            read[i] = ToMap(await reader.ListCommittedOffsetsAsync(rest[i], ct)));
+        for (var i = 0; i < rest.Count; i++)
+        {
+            committed[rest[i]] = read[i];
+        }
+        return committed;
+    }
+
+    private static Dictionary<TopicPartition, long> ToMap(IReadOnlyList<CommittedOffset> offsets)
+    {
+        var map = new Dictionary<TopicPartition, long>();
+        foreach (var offset in offsets)
+        {
+            map[offset.TopicPartition] = offset.Offset;
+        }
+        return map;
+    }
+}
