@@ -20,6 +20,14 @@ public static class KmapApp
             await context.Out.WriteLineAsync($"kmap {Version}");
             return ExitCodes.Success;
         }
+        // A shell cannot pass a NUL byte (exec's arguments are C strings), and every file API refuses one in a path:
+        // an argument holding one comes from a program calling kmap wrongly, so say so before anything reads it.
+        if (Array.FindIndex(args, a => a.Contains('\0', StringComparison.Ordinal)) is var nul and >= 0)
+        {
+            await context.Error.WriteLineAsync($"kmap: argument {nul + 1} contains a NUL character; no group, topic or file name can");
+            await context.Error.WriteLineAsync("Run 'kmap --help' for usage.");
+            return ExitCodes.Usage;
+        }
         // The Go tool had no sub-commands: a first word that is a flag means its one-shot mode
         // (a leading --context NAME may come before a command: `kmap --context prod consumer-groups --list`).
         var first = args is [GlobalOptions.ContextName, _, ..] ? 2 : args is [var a, ..] && a.StartsWith(GlobalOptions.ContextName + "=", StringComparison.Ordinal) ? 1 : 0;

@@ -23,6 +23,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
     private readonly KafkaClientLog clientLog;
     private readonly Wire.MultiGroupOffsetFetch? multiGroupFetch;
     private readonly Wire.WireGroupLister? groupLister;
+    private readonly Wire.WireOffsetCommit offsetCommit;
 
     public KafkaAdmin(ConnectionSettings settings, TimeSpan? timeout = null, Action<string>? log = null)
     {
@@ -36,6 +37,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
         // errors; they speak every security protocol (TLS, SASL PLAIN/SCRAM), so every backup takes them.
         multiGroupFetch = new Wire.MultiGroupOffsetFetch(settings, this.timeout);
         groupLister = new Wire.WireGroupLister(settings, this.timeout);
+        offsetCommit = new Wire.WireOffsetCommit(settings);
     }
 
     public Task<IReadOnlyDictionary<string, GroupOffsetsAnswer>?> ListCommittedOffsetsAsync(IReadOnlyList<string> groups, Action<int>? progress, CancellationToken cancellationToken) =>
@@ -80,7 +82,11 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
         await call;
     }
 
-    public void Dispose() => admin.Dispose();
+    public void Dispose()
+    {
+        offsetCommit.Dispose();
+        admin.Dispose();
+    }
 
     /// <summary>The underlying client, for the cluster map's reader in this project.</summary>
     internal IAdminClient Client => admin;
@@ -144,7 +150,9 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
             List<ConsumerGroupDescription> descriptions;
             try
             {
-                var result = await Guard(admin.DescribeConsumerGroupsAsync(pending, new DescribeConsumerGroupsOptions { RequestTimeout = timeout }));
+                // Attempts of at most 10 s: a request lost on a cut connection then costs one attempt, not the whole timeout.
+                var attemptTimeout = TimeSpan.FromTicks(Math.Min(timeout.Ticks, TimeSpan.FromSeconds(10).Ticks));
+                var result = await Guard(admin.DescribeConsumerGroupsAsync(pending, new DescribeConsumerGroupsOptions { RequestTimeout = attemptTimeout }));
                 descriptions = result.ConsumerGroupDescriptions;
             }
             catch (DescribeConsumerGroupsException e)
@@ -329,7 +337,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
     private static bool IsRetriable(ErrorCode code) => code is ErrorCode.RequestTimedOut or ErrorCode.NotLeaderForPartition or ErrorCode.LeaderNotAvailable
         or ErrorCode.NetworkException or ErrorCode.NotEnoughReplicas or ErrorCode.KafkaStorageError or ErrorCode.FencedLeaderEpoch or ErrorCode.UnknownLeaderEpoch
         or ErrorCode.OffsetNotAvailable or ErrorCode.Local_Transport or ErrorCode.Local_TimedOut or ErrorCode.Local_AllBrokersDown or ErrorCode.Local_Retry
-        or ErrorCode.Local_WaitCoord;
+        or ErrorCode.Local_WaitCoord or ErrorCode.Local_Destroy;
 
     public Task<IReadOnlyDictionary<string, int>> ListTopicsAsync(CancellationToken cancellationToken)
     {
@@ -347,8 +355,21 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
         }
     }
 
+    public async Task PrepareCommitsAsync(IReadOnlyList<string> groups, CancellationToken cancellationToken)
+    {
+        if (await offsetCommit.IsSupportedAsync(cancellationToken))
+        {
+            await offsetCommit.FindCoordinatorsAsync(groups, cancellationToken);
+        }
+    }
+
     public async Task<IReadOnlyList<PartitionResult>> AlterOffsetsAsync(string group, IReadOnlyList<CommittedOffset> offsets, CancellationToken cancellationToken)
     {
+        if (await offsetCommit.IsSupportedAsync(cancellationToken))
+        {
+            // One round trip per group, straight to its coordinator (librdkafka looks the coordinator up before each commit).
+            return await offsetCommit.CommitAsync(group, offsets, cancellationToken);
+        }
         var request = new[]
         {
             new ConsumerGroupTopicPartitionOffsets(group, offsets.Select(o => new TopicPartitionOffset(o.Topic, o.Partition, o.Offset)).ToList()),

@@ -16,6 +16,7 @@ public static class RecreateTopicsCommand
         var from = new Option<string>("--from") { Description = "the cluster JSON of the source (kmap -output / kmap report --json)", Required = true };
         var execute = new Option<bool>("--execute") { Description = "create the topics (without it: only the plan)" };
         var replication = new Option<int?>("--replication-factor") { Description = "one replication factor for every topic (default: each topic's own)" };
+        var format = OutputFormat.Create();
         var command = new Command("recreate-topics", """
             Recreate the topics of a mapped cluster on a target: same partitions, replication factor and
             topic-level configs. Prints the plan; creates only with --execute. Existing topics are left alone.
@@ -23,10 +24,11 @@ public static class RecreateTopicsCommand
             Examples:
               kmap recreate-topics --from kafka-cluster-info.json --brokers target:9092
               kmap recreate-topics --from kafka-cluster-info.json --brokers target:9092 --execute
+              kmap recreate-topics --from kafka-cluster-info.json --brokers target:9092 --format json | jq -r '.topics[] | select(.action == "create") | .topic'
 
             Exit status: 0 success, 1 failure, 2 usage error, 3 some topics failed.
             """);
-        foreach (var option in connection.All.Concat([from, execute, replication]))
+        foreach (var option in connection.All.Concat([from, execute, replication, format]))
         {
             command.Options.Add(option);
         }
@@ -50,21 +52,37 @@ public static class RecreateTopicsCommand
             return await ReportCommand.WithAdminAsync(context, connection, parse, "recreate-topics", async (admin, settings) =>
             {
                 var plan = TopicRecreationPlanner.Plan(source, await admin.ListTopicsAsync(cancellationToken), parse.GetValue(replication));
-                await PrintPlanAsync(context, plan, settings.BootstrapServers);
+                var json = parse.GetValue(format) == OutputFormat.Json;
                 var toCreate = plan.Where(p => p.Action == TopicAction.Create).Select(p => p.Spec).ToList();
                 if (!parse.GetValue(execute))
                 {
+                    if (json)
+                    {
+                        await context.Out.WriteAsync(RecreateTopicsJson.Write(settings.BootstrapServers, false, plan, null));
+                        return ExitCodes.Success;
+                    }
+                    await PrintPlanAsync(context, plan, settings.BootstrapServers);
                     await context.Out.WriteLineAsync($"Dry run: {toCreate.Count} topic(s) would be created. Run again with --execute to create them.");
                     return ExitCodes.Success;
                 }
+                if (!json)
+                {
+                    await PrintPlanAsync(context, plan, settings.BootstrapServers);
+                }
                 var results = await new TopicCreator(admin).CreateTopicsAsync(toCreate, cancellationToken);
                 var failed = results.Where(r => r.Error is not null && !r.AlreadyExists).ToList();
+                var exitCode = failed.Count == 0 ? ExitCodes.Success : failed.Count == toCreate.Count ? ExitCodes.Failure : ExitCodes.Partial;
+                if (json)
+                {
+                    await context.Out.WriteAsync(RecreateTopicsJson.Write(settings.BootstrapServers, true, plan, results));
+                    return exitCode;
+                }
                 foreach (var failure in failed)
                 {
                     await context.Out.WriteLineAsync($"FAILED {failure.Name}: {failure.Error}");
                 }
                 await context.Out.WriteLineAsync($"Created {results.Count - failed.Count} of {toCreate.Count} topic(s), {failed.Count} failed.");
-                return failed.Count == 0 ? ExitCodes.Success : failed.Count == toCreate.Count ? ExitCodes.Failure : ExitCodes.Partial;
+                return exitCode;
             });
         });
         return command;

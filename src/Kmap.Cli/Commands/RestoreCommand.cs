@@ -29,7 +29,7 @@ public static class RestoreCommand
         var noRewind = new Option<bool>("--no-rewind") { Description = "on groups that exist on the target, only move offsets forward (as MirrorMaker 2 does)" };
         var createTopics = new Option<bool>("--create-missing-topics") { Description = "create topics missing on the target, with the source's partition counts (as the backup recorded them)" };
         var rollbackFile = new Option<string?>("--rollback-file") { Description = "where to save the target's previous offsets (default: next to the input)" };
-        var concurrency = new Option<int>("--concurrency") { Description = "groups written at once", DefaultValueFactory = _ => 8 };
+        var concurrency = new Option<int>("--concurrency") { Description = "groups written at once (each one OffsetCommit to its coordinator)", DefaultValueFactory = _ => 32 };
         var command = new Command("restore", """
             Restore a backup's consumer-group offsets onto a cluster, translating positions when the target's
             offsets differ (MirrorMaker 2, replays). Prints the plan (--format json: as JSON on stdout); --execute

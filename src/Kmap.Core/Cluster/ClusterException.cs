@@ -6,4 +6,10 @@ public sealed class ClusterException : Exception
     public ClusterException() { }
     public ClusterException(string message) : base(message) { }
     public ClusterException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>
+    /// Whether the same request may succeed later (coordinator moving or loading, a timeout, a cut connection):
+    /// set by clients that know the error's code; null when only the message tells (<see cref="Restore.ResetExecutor.IsRetriable"/>).
+    /// </summary>
+    public bool? Retriable { get; init; }
 }

@@ -3,7 +3,7 @@ namespace Kmap.Core.Restore;
 /// <summary>How a plan is applied: groups in parallel (bounded), retried on retriable errors, then read back.</summary>
 public sealed record ApplyOptions
 {
-    public int MaxConcurrency { get; init; } = 8;
+    public int MaxConcurrency { get; init; } = 32;
 
     /// <summary>Further attempts after the first for a group whose commit failed with a retriable error.</summary>
     public int Retries { get; init; } = 3;

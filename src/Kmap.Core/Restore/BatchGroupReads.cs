@@ -6,21 +6,16 @@ namespace Kmap.Core.Restore;
 /// <summary>
 /// What a reset or restore reads about many groups before it plans, in round trips that grow with groups / batch,
 /// not with groups: committed offsets through multi-group OffsetFetch when the reader has it (the groups it leaves
-/// out one call each, several at once), and group states from one listing when there are many groups.
+/// out one call each, several at once), and group states from one listing.
 /// </summary>
 public static class BatchGroupReads
 {
     /// <summary>
-    /// Up to this many groups, states come from DescribeGroups (librdkafka asks each group's coordinator
-    /// separately); beyond it, from ListGroups, one request per broker, which carries the same state.
-    /// </summary>
-    public const int DescribeLimit = 50;
-
-    /// <summary>
-    /// Each group's description. Past <see cref="DescribeLimit"/> groups, Empty and Dead groups are described by the
-    /// listing alone (no members), only the others are described, and a group the cluster does not list does not exist:
-    /// Dead, as DescribeGroups reports it. The broker is the last guard either way: it refuses an admin commit to a
-    /// group that has members.
+    /// Each group's description. States come from one listing (ListGroups v4+, one request per broker, through kmap's
+    /// own retrying client): Empty and Dead groups are described by the listing alone (no members), only the others are
+    /// described (librdkafka asks each group's coordinator separately, which cut connections can make fail), and a
+    /// group the cluster does not list does not exist: Dead, as DescribeGroups reports it. The broker is the last
+    /// guard either way: it refuses an admin commit to a group that has members.
     /// </summary>
     public static async Task<Dictionary<string, GroupDescription>> DescribeAsync(IClusterReader reader, IReadOnlyList<string> groups,
         IReadOnlyList<GroupListing>? listing, CancellationToken cancellationToken)
@@ -28,26 +23,26 @@ public static class BatchGroupReads
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(groups);
         var descriptions = new Dictionary<string, GroupDescription>(StringComparer.Ordinal);
-        var toDescribe = groups;
-        if (groups.Count > DescribeLimit)
+        if (groups.Count == 0)
         {
-            listing ??= await reader.ListGroupsAsync(cancellationToken);
-            var wanted = groups.ToHashSet(StringComparer.Ordinal);
-            var listed = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var group in listing.Where(l => wanted.Contains(l.Group)))
-            {
-                listed[group.Group] = group.State;
-            }
-            foreach (var group in groups)
-            {
-                var state = listed.GetValueOrDefault(group, GroupState.Dead);
-                if (GroupState.AcceptsReset(state))
-                {
-                    descriptions[group] = new GroupDescription(group, state, []);
-                }
-            }
-            toDescribe = groups.Where(g => !descriptions.ContainsKey(g)).ToList();
+            return descriptions;
         }
+        listing ??= await reader.ListGroupsAsync(cancellationToken);
+        var wanted = groups.ToHashSet(StringComparer.Ordinal);
+        var listed = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var group in listing.Where(l => wanted.Contains(l.Group)))
+        {
+            listed[group.Group] = group.State;
+        }
+        foreach (var group in groups)
+        {
+            var state = listed.GetValueOrDefault(group, GroupState.Dead);
+            if (GroupState.AcceptsReset(state))
+            {
+                descriptions[group] = new GroupDescription(group, state, []);
+            }
+        }
+        var toDescribe = groups.Where(g => !descriptions.ContainsKey(g)).ToList();
         if (toDescribe.Count > 0)
         {
             foreach (var description in await reader.DescribeGroupsAsync(toDescribe, cancellationToken))

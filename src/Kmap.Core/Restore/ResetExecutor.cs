@@ -17,6 +17,7 @@ public sealed class ResetExecutor(IOffsetWriter writer)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var results = new GroupApplyResult[plan.Groups.Count];
+        await writer.PrepareCommitsAsync(GroupsToWrite(plan), cancellationToken);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, MaxConcurrency), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, plan.Groups.Count), parallel, async (i, ct) =>
             results[i] = await ApplyGroupAsync(plan.Groups[i], ct));
@@ -44,7 +45,7 @@ public sealed class ResetExecutor(IOffsetWriter writer)
     /// <summary>
     /// Applies a restore plan: groups concurrently (bounded), each in ONE OffsetCommit so a group is never half
     /// written; a retriable failure (coordinator moved or loading, timeout) is retried after a pause, and each
-    /// attempt looks the coordinator up again (the admin client sends FindCoordinator per request). Then the
+    /// attempt looks the coordinator up again (the writer forgets a coordinator that moved). Then the
     /// written groups are read back through <paramref name="verifier"/>. Groups already at their planned
     /// offsets are not written at all.
     /// When <paramref name="cancellationToken"/> is cancelled (Ctrl-C), no further group is started and no retry is
@@ -56,6 +57,14 @@ public sealed class ResetExecutor(IOffsetWriter writer)
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(options);
         var results = new GroupApplyResult[plan.Groups.Count];
+        try
+        {
+            await writer.PrepareCommitsAsync(GroupsToWrite(plan), cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Interrupted before any write: every group below sees the token and says it was not written.
+        }
         // The loop itself is not cancelled: each group looks at the token before it starts, so all get a result.
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxConcurrency) };
         // A verifier that reads many groups per round trip (multi-group OffsetFetch) reads the written groups back
@@ -81,6 +90,9 @@ public sealed class ResetExecutor(IOffsetWriter writer)
         }
         return results;
     }
+
+    private static List<string> GroupsToWrite(ResetPlan plan) =>
+        plan.Groups.Where(g => g.CanApply && g.Writes.Count > 0).Select(g => g.Group).ToList();
 
     /// <summary>Reads back every group that was written without error, in batches, and sets each result's VerifyError.</summary>
     private static async Task VerifyTogetherAsync(ResetPlan plan, GroupApplyResult[] results, IBatchOffsetReader batch, IClusterReader verifier,
@@ -144,7 +156,7 @@ public sealed class ResetExecutor(IOffsetWriter writer)
                 // Not cancelled once sent: the group's one OffsetCommit is awaited, so it is known to be written or not.
                 partitions = await writer.AlterOffsetsAsync(group.Group, offsets, CancellationToken.None);
             }
-            catch (ClusterException e) when (attempt <= options.Retries && IsRetriable(e.Message))
+            catch (ClusterException e) when (attempt <= options.Retries && (e.Retriable ?? IsRetriable(e.Message)))
             {
                 if (!await PauseBeforeRetryAsync(options, attempt, cancellationToken))
                 {
@@ -223,6 +235,8 @@ public sealed class ResetExecutor(IOffsetWriter writer)
     {
         ArgumentNullException.ThrowIfNull(message);
         string[] retriable = ["coordinator", "rebalance in progress", "timed out", "timeout", "transport", "not available", "load in progress"];
-        return retriable.Any(r => message.Contains(r, StringComparison.OrdinalIgnoreCase));
+        // Kafka's error names (REQUEST_TIMED_OUT) read like librdkafka's words once the underscores are spaces.
+        var words = message.Replace('_', ' ');
+        return retriable.Any(r => words.Contains(r, StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -8,6 +8,9 @@ internal static class KafkaErrorCodes
     public const short CoordinatorLoadInProgress = 14;
     public const short CoordinatorNotAvailable = 15;
     public const short NotCoordinator = 16;
+    public const short IllegalGeneration = 22;
+    public const short UnknownMemberId = 25;
+    public const short RebalanceInProgress = 27;
 
     /// <summary>Errors that say "not now" rather than "never": the coordinator is moving, loading or slow.</summary>
     public static bool IsRetriable(short code) =>
@@ -23,7 +26,12 @@ internal static class KafkaErrorCodes
         CoordinatorLoadInProgress => "COORDINATOR_LOAD_IN_PROGRESS",
         CoordinatorNotAvailable => "COORDINATOR_NOT_AVAILABLE",
         NotCoordinator => "NOT_COORDINATOR",
-        25 => "UNKNOWN_MEMBER_ID",
+        12 => "OFFSET_METADATA_TOO_LARGE",
+        IllegalGeneration => "ILLEGAL_GENERATION",
+        24 => "INVALID_GROUP_ID",
+        UnknownMemberId => "UNKNOWN_MEMBER_ID",
+        RebalanceInProgress => "REBALANCE_IN_PROGRESS",
+        28 => "INVALID_COMMIT_OFFSET_SIZE",
         29 => "TOPIC_AUTHORIZATION_FAILED",
         30 => "GROUP_AUTHORIZATION_FAILED",
         31 => "CLUSTER_AUTHORIZATION_FAILED",

@@ -32,6 +32,8 @@ internal sealed class WireWriter
 
     public void Int32(int value) => BinaryPrimitives.WriteInt32BigEndian(Take(4), value);
 
+    public void Int64(long value) => BinaryPrimitives.WriteInt64BigEndian(Take(8), value);
+
     public void Bool(bool value) => Take(1)[0] = value ? (byte)1 : (byte)0;
 
     public void UnsignedVarint(uint value)
@@ -55,6 +57,17 @@ internal sealed class WireWriter
         var bytes = Encoding.UTF8.GetBytes(value);
         Int16((short)bytes.Length);
         bytes.CopyTo(Take(bytes.Length));
+    }
+
+    /// <summary>Compact nullable string: length + 1, 0 for null.</summary>
+    public void CompactNullableString(string? value)
+    {
+        if (value is null)
+        {
+            UnsignedVarint(0);
+            return;
+        }
+        CompactString(value);
     }
 
     public void CompactString(string value)

@@ -141,9 +141,11 @@ public class ClusterMapCommandTests
         Assert.Equal(0, (await CliRun.RunAsync("-brokers", source.BootstrapServers, "-output", json)).ExitCode);
 
         var plan = await CliRun.RunAsync("recreate-topics", "--from", json, "--brokers", target.BootstrapServers, "--replication-factor", "1");
+        var planJson = await CliRun.RunAsync("recreate-topics", "--from", json, "--brokers", target.BootstrapServers, "--replication-factor", "1", "--format", "json");
         var planned = await CliRun.RunAsync("topics", "--bootstrap-server", target.BootstrapServers, "--list");
         var execute = await CliRun.RunAsync("recreate-topics", "--from", json, "--brokers", target.BootstrapServers, "--replication-factor", "1", "--execute");
         var again = await CliRun.RunAsync("recreate-topics", "--from", json, "--brokers", target.BootstrapServers, "--replication-factor", "1");
+        var againJson = await CliRun.RunAsync("recreate-topics", "--from", json, "--brokers", target.BootstrapServers, "--replication-factor", "1", "--execute", "--format", "json");
         var compare = await CliRun.RunAsync("compare", json, "--target-brokers", target.BootstrapServers, "--skip", "messages,groups");
 
         Assert.True(plan.ExitCode == 0, plan.ToString());
@@ -153,6 +155,20 @@ public class ClusterMapCommandTests
         Assert.True(execute.ExitCode == 0, execute.ToString());
         Assert.Contains("Created 2 of 2 topic(s), 0 failed.", execute.Stdout, StringComparison.Ordinal);
         Assert.Matches(@"orders\s+3\s+1\s+2\s+exists", again.Stdout);
+        using (var planDocument = JsonDocument.Parse(planJson.Stdout))
+        {
+            var orders = planDocument.RootElement.GetProperty("topics").EnumerateArray().Single(t => t.GetProperty("topic").GetString() == "orders");
+            Assert.Equal("create", orders.GetProperty("action").GetString());
+            Assert.Equal(3, orders.GetProperty("partitions").GetInt32());
+            Assert.Equal("3600000", orders.GetProperty("configs").GetProperty("retention.ms").GetString());
+            Assert.Equal(2, planDocument.RootElement.GetProperty("to_create").GetInt32());
+        }
+        Assert.True(againJson.ExitCode == 0, againJson.ToString());
+        using (var againDocument = JsonDocument.Parse(againJson.Stdout))
+        {
+            Assert.All(againDocument.RootElement.GetProperty("topics").EnumerateArray(), t => Assert.Equal("exists", t.GetProperty("action").GetString()));
+            Assert.Equal(0, againDocument.RootElement.GetProperty("failed").GetInt32());
+        }
         // Replication was lowered on purpose: that is the only difference left.
         Assert.Equal(3, compare.ExitCode);
         Assert.Equal(["orders", "payments.v1"], compare.Stdout.Split('\n').Where(l => l.StartsWith("replication_factor", StringComparison.Ordinal)).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]));

@@ -100,4 +100,19 @@ public class CommandLineFuzzTests
             Assert.True(exit == ExitCodes.Usage ? stderr.ToString().Contains("kmap --help", StringComparison.Ordinal) : stdout.ToString().Contains("Usage:", StringComparison.Ordinal), shown);
         }
     }
+
+    [Theory]
+    [InlineData("diff", "a\0b.json", "b.json")]
+    [InlineData("restore", "--brokers", "localhost:1", "--from", "\0")]
+    [InlineData("-brokers", "localhost:1", "-save-offsets", "x\0.json")]
+    public async Task An_argument_with_a_NUL_character_is_a_usage_error_naming_it(params string[] line)
+    {
+        var stderr = new StringWriter();
+
+        var exit = await KmapApp.RunAsync(line, new CliContext(new StringWriter(), stderr, _ => null), TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains($"argument {Array.FindIndex(line, a => a.Contains('\0', StringComparison.Ordinal)) + 1} contains a NUL character", stderr.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected error", stderr.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -109,9 +109,9 @@ public class BatchGroupReadsTests
     }
 
     [Fact]
-    public async Task Past_the_limit_states_come_from_the_listing_and_only_groups_that_are_not_empty_are_described()
+    public async Task States_come_from_the_listing_and_only_groups_that_are_not_empty_are_described()
     {
-        var (fake, reader, groups) = Cluster(BatchGroupReads.DescribeLimit + 10);
+        var (fake, reader, groups) = Cluster(60);
         fake.GroupStates["g005"] = GroupState.Stable;
         fake.Members["g005"] = 2;
         groups.Add("never-seen");
@@ -126,15 +126,15 @@ public class BatchGroupReadsTests
     }
 
     [Fact]
-    public async Task Up_to_the_limit_every_group_is_described()
+    public async Task Even_one_empty_group_is_not_described_one_by_one()
     {
-        var (_, reader, groups) = Cluster(BatchGroupReads.DescribeLimit);
+        var (_, reader, groups) = Cluster(1);
 
         var descriptions = await BatchGroupReads.DescribeAsync(reader, groups, null, TestContext.Current.CancellationToken);
 
-        Assert.Equal(0, reader.ListGroupsCalls);
-        Assert.Equal(BatchGroupReads.DescribeLimit, Assert.Single(reader.Describes).Count);
-        Assert.Equal(BatchGroupReads.DescribeLimit, descriptions.Count);
+        Assert.Equal(1, reader.ListGroupsCalls);
+        Assert.Empty(reader.Describes);
+        Assert.Equal(GroupState.Empty, Assert.Single(descriptions.Values).State);
     }
 
     [Fact]
