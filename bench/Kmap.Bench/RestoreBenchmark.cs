@@ -82,10 +82,10 @@ internal static class RestoreBenchmark
         {
             OffsetBackupJson.Write(stream, Backup(cluster, variant));
         }
-        string[] arguments = ["restore", "--brokers", cluster.BootstrapServers, "--from", backupFile, "--translate", "offset", "--overwrite", "--concurrency", "64",
+        string[] arguments = ["restore", "--brokers", cluster.BootstrapServers, "--from", backupFile, "--translate", "offset", "--overwrite",
             "--rollback-file", Path.Combine(work.Path, "rollback.json")];
         return execute
-            ? await MeasureAsync(cluster, "kmap restore --execute (process, 64 groups in flight, read back)", variant, BenchPaths.Kmap, [.. arguments, "--execute"])
+            ? await MeasureAsync(cluster, "kmap restore --execute (process, default 32 groups in flight, read back)", variant, BenchPaths.Kmap, [.. arguments, "--execute"])
             : await MeasureAsync(cluster, "kmap restore (plan only)", null, BenchPaths.Kmap, arguments);
     }
 
