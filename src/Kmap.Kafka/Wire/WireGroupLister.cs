@@ -181,7 +181,7 @@ internal sealed class WireGroupLister(ConnectionSettings settings, TimeSpan dead
         catch (OperationCanceledException) when (!caller.IsCancellationRequested)
         {
             throw new ClusterException($"cannot list the consumer groups of {broker}: gave up after {attempt} attempt(s) in {clock.Elapsed.TotalSeconds:0.0} s; "
-                + $"last error: {lastError}. Its groups would be missing from the backup; check that broker and run kmap again");
+                + $"last error: {lastError}. Without its groups the answer would be incomplete (a backup missing groups, a group taken for absent); check that broker and run kmap again");
         }
     }
 
