@@ -111,7 +111,7 @@ public class WireOffsetCommitTests
     [InlineData("seed=3;error=0.4:NOT_COORDINATOR@OffsetCommit")]
     [InlineData("seed=4;error=0.3:COORDINATOR_LOAD_IN_PROGRESS@OffsetCommit;error=0.3:COORDINATOR_NOT_AVAILABLE@FindCoordinator")]
     [InlineData("seed=5;error=0.3:REQUEST_TIMED_OUT@OffsetCommit")]
-    [InlineData("drop-after=7")]
+    [InlineData("drop-after=3")]
     [InlineData("move-coordinators=30")]
     public async Task Under_a_fault_the_executor_retries_until_every_group_is_written_exactly(string faults)
     {
@@ -121,7 +121,7 @@ public class WireOffsetCommitTests
         sandbox.Faults.Apply(FaultSpecParser.Parse(faults));
 
         var results = await new ResetExecutor(admin).ApplyAsync(PlanFor(groups, i => 10L * i),
-            new ApplyOptions { Retries = 8, RetryDelay = TimeSpan.FromMilliseconds(20), Verify = false }, null, Ct);
+            new ApplyOptions { MaxConcurrency = 2, Retries = 8, RetryDelay = TimeSpan.FromMilliseconds(20), Verify = false }, null, Ct);
 
         sandbox.Faults.Clear();
         Assert.All(results, r => Assert.True(r.Error is null && r.Partitions.All(p => p.Succeeded), $"{r.Group}: {r.Error}"));

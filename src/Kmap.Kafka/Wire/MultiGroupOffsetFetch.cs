@@ -25,10 +25,7 @@ internal sealed class MultiGroupOffsetFetch(ConnectionSettings settings, TimeSpa
     }
 
     private const short OffsetFetchKey = 9;
-    private const short FindCoordinatorKey = 10;
     private const short OffsetFetchVersion = 8;
-    private const short FindCoordinatorVersion = 4;
-    private const int KeysPerFindCoordinator = 1_000;
 
     public int GroupsPerRequest { get; init; } = 250;
 
@@ -69,7 +66,7 @@ internal sealed class MultiGroupOffsetFetch(ConnectionSettings settings, TimeSpa
                     if (supported is null)
                     {
                         var versions = await WireRetry.WithRequestTimeout(ct => BrokerApiVersions.ReadAsync(connection, ct), overall.Token);
-                        supported = versions.Max(OffsetFetchKey) >= OffsetFetchVersion && versions.Max(FindCoordinatorKey) >= FindCoordinatorVersion;
+                        supported = versions.Max(OffsetFetchKey) >= OffsetFetchVersion && versions.Max(WireFindCoordinator.Key) >= WireFindCoordinator.Version;
                         if (supported == false)
                         {
                             return null;
@@ -113,32 +110,12 @@ internal sealed class MultiGroupOffsetFetch(ConnectionSettings settings, TimeSpa
         ConcurrentDictionary<string, GroupOffsetsAnswer> answers, ConcurrentDictionary<string, string> lastError, CancellationToken cancellationToken)
     {
         var result = new Dictionary<WireBroker, List<string>>();
-        foreach (var chunk in groups.Chunk(KeysPerFindCoordinator))
+        foreach (var chunk in groups.Chunk(WireFindCoordinator.KeysPerRequest))
         {
-            var reader = await WireRetry.WithRequestTimeout(ct => connection.SendAsync(FindCoordinatorKey, FindCoordinatorVersion, flexible: true, w =>
+            foreach (var (key, coordinator, error, message) in await WireFindCoordinator.FindAsync(connection, chunk, cancellationToken))
             {
-                w.Int8(0); // key type: group
-                w.CompactArrayLength(chunk.Length);
-                foreach (var group in chunk)
+                if (coordinator is not null)
                 {
-                    w.CompactString(group);
-                }
-                w.EmptyTaggedFields();
-            }, ct), cancellationToken);
-            reader.Int32(); // throttle
-            var count = reader.CompactArrayLength();
-            for (var i = 0; i < count; i++)
-            {
-                var key = reader.CompactString();
-                var nodeId = reader.Int32();
-                var host = reader.CompactString();
-                var port = reader.Int32();
-                var error = reader.Int16();
-                var message = reader.CompactNullableString();
-                reader.SkipTaggedFields();
-                if (error == KafkaErrorCodes.None)
-                {
-                    var coordinator = new WireBroker(nodeId, host, port);
                     if (!result.TryGetValue(coordinator, out var list))
                     {
                         result[coordinator] = list = [];

@@ -18,10 +18,7 @@ namespace Kmap.Kafka.Wire;
 internal sealed class WireOffsetCommit(ConnectionSettings settings) : IDisposable
 {
     private const short OffsetCommitKey = 8;
-    private const short FindCoordinatorKey = 10;
     private const short OffsetCommitVersion = 8;
-    private const short FindCoordinatorVersion = 4;
-    private const int KeysPerFindCoordinator = 1_000;
 
     private readonly ConcurrentDictionary<string, WireBroker> coordinators = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<WireBroker, ConcurrentBag<WireConnection>> idle = new();
@@ -45,7 +42,7 @@ internal sealed class WireOffsetCommit(ConnectionSettings settings) : IDisposabl
             {
                 using var connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAnyAsync(settings, ct), cancellationToken);
                 var versions = await WireRetry.WithRequestTimeout(ct => BrokerApiVersions.ReadAsync(connection, ct), cancellationToken);
-                supported = versions.Max(OffsetCommitKey) >= OffsetCommitVersion && versions.Max(FindCoordinatorKey) >= FindCoordinatorVersion;
+                supported = versions.Max(OffsetCommitKey) >= OffsetCommitVersion && versions.Max(WireFindCoordinator.Key) >= WireFindCoordinator.Version;
             }
             return supported.Value;
         }
@@ -73,13 +70,13 @@ internal sealed class WireOffsetCommit(ConnectionSettings settings) : IDisposabl
         try
         {
             using var connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAnyAsync(settings, ct), cancellationToken);
-            foreach (var chunk in unknown.Chunk(KeysPerFindCoordinator))
+            foreach (var chunk in unknown.Chunk(WireFindCoordinator.KeysPerRequest))
             {
-                foreach (var (group, coordinator, _) in await FindAsync(connection, chunk, cancellationToken))
+                foreach (var answer in await WireFindCoordinator.FindAsync(connection, chunk, cancellationToken))
                 {
-                    if (coordinator is not null)
+                    if (answer.Coordinator is not null)
                     {
-                        coordinators[group] = coordinator;
+                        coordinators[answer.Group] = answer.Coordinator;
                     }
                 }
             }
@@ -139,10 +136,10 @@ internal sealed class WireOffsetCommit(ConnectionSettings settings) : IDisposabl
         try
         {
             connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAnyAsync(settings, ct), cancellationToken);
-            var (_, coordinator, error) = (await FindAsync(connection, [group], cancellationToken)).Single();
+            var (_, coordinator, error, message) = (await WireFindCoordinator.FindAsync(connection, [group], cancellationToken)).Single();
             if (coordinator is null)
             {
-                throw new ClusterException($"cannot find the coordinator of group '{group}' on {connection.Broker}: {KafkaErrorCodes.Name(error)}")
+                throw new ClusterException($"cannot find the coordinator of group '{group}' on {connection.Broker}: {KafkaErrorCodes.Name(error)}{(string.IsNullOrEmpty(message) ? "" : $" ({message})")}")
                 {
                     Retriable = KafkaErrorCodes.IsRetriable(error),
                 };
@@ -176,35 +173,6 @@ internal sealed class WireOffsetCommit(ConnectionSettings settings) : IDisposabl
             coordinators.TryRemove(group, out _);
             throw new ClusterException($"cannot commit offsets for group '{group}': cannot reach its coordinator, {coordinator}: {WireRetry.Describe(e)}", e) { Retriable = true };
         }
-    }
-
-    private static async Task<List<(string Group, WireBroker? Coordinator, short Error)>> FindAsync(WireConnection connection, IReadOnlyList<string> groups, CancellationToken cancellationToken)
-    {
-        var reader = await WireRetry.WithRequestTimeout(ct => connection.SendAsync(FindCoordinatorKey, FindCoordinatorVersion, flexible: true, w =>
-        {
-            w.Int8(0); // key type: group
-            w.CompactArrayLength(groups.Count);
-            foreach (var group in groups)
-            {
-                w.CompactString(group);
-            }
-            w.EmptyTaggedFields();
-        }, ct), cancellationToken);
-        reader.Int32(); // throttle
-        var count = reader.CompactArrayLength();
-        var found = new List<(string, WireBroker?, short)>(count);
-        for (var i = 0; i < count; i++)
-        {
-            var key = reader.CompactString();
-            var nodeId = reader.Int32();
-            var host = reader.CompactString();
-            var port = reader.Int32();
-            var error = reader.Int16();
-            reader.CompactNullableString(); // error message
-            reader.SkipTaggedFields();
-            found.Add((key, error == KafkaErrorCodes.None ? new WireBroker(nodeId, host, port) : null, error));
-        }
-        return found;
     }
 
     private static void WriteOffsetCommit(WireWriter w, string group, IReadOnlyList<CommittedOffset> offsets)
