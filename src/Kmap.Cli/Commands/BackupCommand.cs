@@ -76,14 +76,14 @@ public static class BackupCommand
                     var directory = path == "-" ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
                     backup = BackupChain.Delta(previous, backup, Path.GetRelativePath(directory, Path.GetFullPath(sincePath))) with { BaseTimestamp = chain[^1].Backup.Timestamp };
                 }
-                var json = OffsetBackupJson.Serialize(backup);
                 if (path == "-")
                 {
-                    await context.Out.WriteAsync(json);
+                    await context.Out.WriteAsync(OffsetBackupJson.Serialize(backup));
                 }
                 else
                 {
-                    await AtomicFile.WriteAllTextAsync(path, json, null, cancellationToken);
+                    // Streamed into the temp file: no whole-document string, however many groups.
+                    AtomicFile.Write(path, stream => OffsetBackupJson.Write(stream, backup), null);
                 }
                 await BackupReport.WriteAsync(context.Error, result with { Backup = full }, path == "-" ? null : path, null);
                 await WriteSummaryAsync(context, full, backup, sincePath);

@@ -106,7 +106,7 @@ public static class RestoreCommand
                 await PrintPlanAsync(context, plan, parse.GetValue(format) == OutputFormat.Json);
                 if (parse.GetValue(planJson) is { } jsonPath)
                 {
-                    await AtomicFile.WriteAllTextAsync(jsonPath, RestorePlanJson.Serialize(plan), null, token);
+                    AtomicFile.Write(jsonPath, stream => RestorePlanJson.Write(stream, plan), null);
                     await context.Error.WriteLineAsync($"kmap: wrote the plan to {jsonPath}");
                 }
                 var refused = plan.Groups.Count(g => !g.CanApply);
@@ -145,7 +145,7 @@ public static class RestoreCommand
                 var now = context.Time.GetUtcNow();
                 var (rollback, withoutPrevious) = RollbackFile.Build(plan, settings.BootstrapServers, await admin.GetClusterIdAsync(token), Rfc3339.TruncateToSeconds(now));
                 var rollbackPath = parse.GetValue(rollbackFile) ?? RollbackFile.DefaultPath(files[^1], now);
-                await AtomicFile.WriteAllTextAsync(rollbackPath, OffsetBackupJson.Serialize(rollback), null, token);
+                AtomicFile.Write(rollbackPath, stream => OffsetBackupJson.Write(stream, rollback), null);
                 await context.Error.WriteLineAsync($"kmap: saved the target's previous offsets to {rollbackPath} (undo: kmap restore --brokers {settings.BootstrapServers} --from {rollbackPath} --execute)");
                 const int NotesShown = 10;
                 var newGroups = withoutPrevious.GroupBy(w => w.Group, StringComparer.Ordinal).ToList();
@@ -209,7 +209,14 @@ public static class RestoreCommand
         {
             await context.Error.WriteLineAsync($"kmap: {note}");
         }
-        await context.Out.WriteAsync(json ? RestorePlanJson.Serialize(plan) : PlanTable.Render(plan));
+        if (json)
+        {
+            await context.Out.WriteAsync(RestorePlanJson.Serialize(plan));
+        }
+        else
+        {
+            await PlanTable.WriteAsync(context.Out, plan);
+        }
         foreach (var group in plan.Groups)
         {
             foreach (var warning in group.Warnings)

@@ -82,7 +82,7 @@ public static class BackupChain
         var chain = new List<(string Path, OffsetBackup Backup)>();
         foreach (var path in paths)
         {
-            chain.Add((path, OffsetBackupJson.Deserialize(await File.ReadAllTextAsync(path, cancellationToken), path)));
+            chain.Add((path, OffsetBackupJson.Deserialize(await File.ReadAllBytesAsync(path, cancellationToken), path)));
         }
         while (chain.Count > 0 && chain[0].Backup.BaseFile is { } baseFile)
         {
@@ -95,7 +95,7 @@ public static class BackupChain
             {
                 throw new FormatException("the backup chain is longer than 32 files or loops");
             }
-            chain.Insert(0, (basePath, OffsetBackupJson.Deserialize(await File.ReadAllTextAsync(basePath, cancellationToken), basePath)));
+            chain.Insert(0, (basePath, OffsetBackupJson.Deserialize(await File.ReadAllBytesAsync(basePath, cancellationToken), basePath)));
         }
         for (var i = 1; i < chain.Count; i++)
         {

@@ -175,11 +175,23 @@ public static class OffsetBackupJson
     /// Reads the backup file <paramref name="source"/> (its text already read): any malformed, truncated or
     /// wrongly shaped content is a <see cref="BackupFormatException"/> naming the file and the position.
     /// </summary>
-    public static OffsetBackup Deserialize(string text, string source)
+    public static OffsetBackup Deserialize(string text, string source) => Named(source, () => Deserialize(text));
+
+    /// <summary>
+    /// Like <see cref="Deserialize(string, string)"/> from the file's UTF-8 bytes as read from disk: no UTF-16 copy of
+    /// the whole document (a 200,000-offset backup is tens of MiB).
+    /// </summary>
+    public static OffsetBackup Deserialize(ReadOnlyMemory<byte> utf8, string source) => Named(source, () =>
+    {
+        using var document = JsonDocument.Parse(utf8);
+        return Read(document);
+    });
+
+    private static OffsetBackup Named(string source, Func<OffsetBackup> read)
     {
         try
         {
-            return Deserialize(text);
+            return read();
         }
         catch (JsonException e) when (e is not BackupFormatException)
         {
@@ -201,6 +213,11 @@ public static class OffsetBackupJson
     public static OffsetBackup Deserialize(string text)
     {
         using var document = JsonDocument.Parse(text);
+        return Read(document);
+    }
+
+    private static OffsetBackup Read(JsonDocument document)
+    {
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {

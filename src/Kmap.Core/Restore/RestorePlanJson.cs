@@ -8,9 +8,17 @@ public static class RestorePlanJson
 {
     public static string Serialize(ResetPlan plan)
     {
-        ArgumentNullException.ThrowIfNull(plan);
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        Write(buffer, plan);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Streams the plan's JSON (and a final newline) to <paramref name="stream"/>; no whole-document string.</summary>
+    public static void Write(Stream stream, ResetPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(plan);
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteStartArray("notes");
@@ -29,11 +37,16 @@ public static class RestorePlanJson
             foreach (var group in plan.Groups)
             {
                 WriteGroup(json, group);
+                if (json.BytesPending > 64 * 1024)
+                {
+                    // To the stream as it goes: memory stays flat however many groups the plan holds.
+                    json.Flush();
+                }
             }
             json.WriteEndArray();
             json.WriteEndObject();
         }
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+        stream.WriteByte((byte)'\n');
     }
 
     private static void WriteGroup(Utf8JsonWriter json, GroupResetPlan group)

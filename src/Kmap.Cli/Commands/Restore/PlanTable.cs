@@ -9,23 +9,24 @@ internal static class PlanTable
 {
     private static readonly string[] Headers = ["GROUP", "TOPIC", "PARTITION", "BACKUP", "CURRENT", "LOG-START", "LOG-END", "NEW", "CHANGE", "HOW", "NOTE"];
 
-    public static string Render(ResetPlan plan)
+    /// <summary>Writes the table as it goes: a plan of 200,000 partitions is never held as rows or as one string.</summary>
+    public static Task WriteAsync(TextWriter writer, ResetPlan plan) => TextTable.WriteAsync(writer, Headers, () => Rows(plan));
+
+    private static IEnumerable<IReadOnlyList<string>> Rows(ResetPlan plan)
     {
-        var rows = new List<IReadOnlyList<string>>();
         foreach (var group in plan.Groups)
         {
             if (!group.CanApply && group.Offsets.Count == 0)
             {
-                rows.Add([group.Group, "-", "-", "-", "-", "-", "-", "-", "-", "-", "REFUSED: see below"]);
+                yield return [group.Group, "-", "-", "-", "-", "-", "-", "-", "-", "-", "REFUSED: see below"];
                 continue;
             }
             foreach (var o in group.Offsets)
             {
-                rows.Add([group.Group, o.Topic, N(o.Partition), N(o.BackupOffset), N(o.Current), N(o.LogStart), N(o.LogEnd), N(o.NewOffset), Change(o), o.Derivation ?? "-",
-                    (o.Write ? "" : "NOT WRITTEN: ") + (o.Note ?? "")]);
+                yield return [group.Group, o.Topic, N(o.Partition), N(o.BackupOffset), N(o.Current), N(o.LogStart), N(o.LogEnd), N(o.NewOffset), Change(o), o.Derivation ?? "-",
+                    (o.Write ? "" : "NOT WRITTEN: ") + (o.Note ?? "")];
             }
         }
-        return TextTable.Render(Headers, rows);
     }
 
     /// <summary>What the group will do next compared to its committed offset on the target: replay or skip records.</summary>
