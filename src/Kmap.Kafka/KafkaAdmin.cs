@@ -337,7 +337,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
     private static bool IsRetriable(ErrorCode code) => code is ErrorCode.RequestTimedOut or ErrorCode.NotLeaderForPartition or ErrorCode.LeaderNotAvailable
         or ErrorCode.NetworkException or ErrorCode.NotEnoughReplicas or ErrorCode.KafkaStorageError or ErrorCode.FencedLeaderEpoch or ErrorCode.UnknownLeaderEpoch
         or ErrorCode.OffsetNotAvailable or ErrorCode.Local_Transport or ErrorCode.Local_TimedOut or ErrorCode.Local_AllBrokersDown or ErrorCode.Local_Retry
-        or ErrorCode.Local_WaitCoord or ErrorCode.Local_Destroy;
+        or ErrorCode.Local_WaitCoord;
 
     public Task<IReadOnlyDictionary<string, int>> ListTopicsAsync(CancellationToken cancellationToken)
     {

@@ -92,10 +92,12 @@ internal sealed class WireOffsetCommit(ConnectionSettings settings) : IDisposabl
     {
         var coordinator = await CoordinatorOfAsync(group, cancellationToken);
         var connection = await TakeConnectionAsync(coordinator, group, cancellationToken);
-        WireReader reader;
+        List<(TopicPartition Partition, short Error)> results;
         try
         {
-            reader = await WireRetry.WithRequestTimeout(ct => connection.SendAsync(OffsetCommitKey, OffsetCommitVersion, flexible: true, w => WriteOffsetCommit(w, group, offsets), ct), cancellationToken);
+            var reader = await WireRetry.WithRequestTimeout(ct => connection.SendAsync(OffsetCommitKey, OffsetCommitVersion, flexible: true, w => WriteOffsetCommit(w, group, offsets), ct), cancellationToken);
+            // Decoded here: an answer that does not parse is a transport failure like a cut connection.
+            results = ReadOffsetCommit(reader);
         }
         catch (Exception e) when (WireRetry.IsTransportFailure(e, cancellationToken))
         {
@@ -109,7 +111,6 @@ internal sealed class WireOffsetCommit(ConnectionSettings settings) : IDisposabl
             connection.Dispose();
             throw;
         }
-        var results = ReadOffsetCommit(reader);
         idle.GetOrAdd(coordinator, _ => []).Add(connection);
         var codes = results.Select(r => r.Error).Distinct().ToList();
         if (codes.Count == 1 && codes[0] != KafkaErrorCodes.None && KafkaErrorCodes.IsRetriable(codes[0]))
