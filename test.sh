@@ -79,8 +79,10 @@ for project in Kmap.Sandbox.Tests Kmap.Core.Tests Kmap.Kafka.Tests Kmap.Cli.Test
   fi
   "$exe" -noColor -parallel collections > "$log_dir/$project.log" 2>&1
   rc=$?
-  grep -E '\[FAIL\]|Assert|Exception|Total:' "$log_dir/$project.log" | head -n 200
-  summary="$(grep -E 'Total: [0-9]+' "$log_dir/$project.log" | tail -n 1)"
+  # Each failure with the lines after it (its message up to the stack trace), then the totals.
+  grep -a -A 12 -E '\[FAIL\]' "$log_dir/$project.log" | head -n 300
+  grep -a -E 'Total:' "$log_dir/$project.log" | tail -n 1
+  summary="$(grep -a -E 'Total: [0-9]+' "$log_dir/$project.log" | tail -n 1)"
   total=$(sed -nE 's/.*Total: ([0-9]+).*/\1/p' <<<"$summary")
   errors=$(sed -nE 's/.*Errors: ([0-9]+).*/\1/p' <<<"$summary")
   fails=$(sed -nE 's/.*Failed: ([0-9]+).*/\1/p' <<<"$summary")
