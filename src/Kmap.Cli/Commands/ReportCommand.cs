@@ -18,7 +18,7 @@ public static class ReportCommand
         format.Description = "print the map on stdout: json (the cluster JSON) or table (totals, warnings, brokers, topics, groups); the default with no file output is json";
         var interval = new Option<string>("--lag-sample-interval")
         {
-            Description = $"read the groups' lag a second time after this long to see which lag grows (e.g. 5s, 1m; 0: one sample); default {LagSampleInterval.DefaultText}",
+            Description = $"read the groups' lag a second time after this long to see which lag grows (e.g. {LagSampleInterval.SuggestedText}, 1m); default: one sample, no wait",
             HelpName = "DURATION",
         };
         var previous = new Option<string?>("--previous") { Description = "measure lag growth against this earlier cluster JSON of the same cluster instead of a second sample", HelpName = "FILE" };
@@ -31,8 +31,9 @@ public static class ReportCommand
             Map a cluster: brokers, topics (partitions, leaders, replicas, ISR, log start/end, non-default
             configs), consumer groups (members, committed offsets, lag, lag growth) and totals.
 
-            Lag growth: the groups' lag is read twice, --lag-sample-interval apart (only the committed
-            offsets and the log ends of their partitions), or compared with --previous FILE. A group whose
+            Lag growth: by default the lag is read once and kmap returns at once. With
+            --lag-sample-interval D it is read again D later (only the committed offsets and the log ends
+            of their partitions); with --previous FILE it is compared with an earlier map. A group whose
             lag grew while it consumed nothing, or less than half of what was produced, is a warning.
 
             Examples:

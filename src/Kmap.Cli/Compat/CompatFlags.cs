@@ -56,7 +56,7 @@ internal static class CompatFlags
         new(TopicSizes, true, "print topic sizes from DescribeLogDirs, largest first"),
         new(TopicSizesOutput, false, "write topic sizes as JSON to FILE", "FILE"),
         new(TopicList, false, "only size these topics", "a,b"),
-        new(LagSampleInterval, false, "with -output/-html: read the groups' lag again after this long to see which lag grows (default 10s; 0: one sample)", "DURATION"),
+        new(LagSampleInterval, false, "with -output/-html: read the groups' lag again after this long to see which lag grows, e.g. 10s (default: one sample, no wait)", "DURATION"),
         new(Previous, false, "with -output/-html: measure lag growth against this earlier cluster JSON instead of a second sample", "FILE"),
     ];
 }

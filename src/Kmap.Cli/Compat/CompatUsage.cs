@@ -15,7 +15,8 @@ internal static class CompatUsage
 
             One-shot mode of the Go tool: flags may be written -flag value, -flag=value or --flag value.
             It writes exactly the files that are asked for and nothing else; with no output flag at all
-            it writes kafka-cluster-info.json and kafka-cluster-info.html, as the Go tool did.
+            it writes kafka-cluster-info.json and kafka-cluster-report.html, as the Go tool did. It returns
+            as soon as its files are written: lag growth needs -lag-sample-interval D or -previous FILE.
 
             Flags:
 

@@ -9,12 +9,18 @@ namespace Kmap.Core.ClusterMap;
 public static class LagSampleInterval
 {
     /// <summary>
-    /// Twice the default auto.commit.interval.ms of Kafka's consumers (5 s), so an active consumer commits
-    /// within the interval; a large cluster's map takes longer than this anyway and the wait overlaps it.
+    /// One sample: a map returns as soon as its files are written (the Go tool never waited, and cron jobs
+    /// and pipelines must not sit idle). Lag growth is asked for with an interval or measured against the
+    /// previous run's file (`--previous`), which also covers hours instead of seconds.
     /// </summary>
-    public static readonly TimeSpan Default = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan Default = TimeSpan.Zero;
 
-    public const string DefaultText = "10s";
+    /// <summary>
+    /// The interval to suggest when growth is wanted: twice the default auto.commit.interval.ms of Kafka's
+    /// consumers (5 s), so an active consumer commits within it; a large cluster's map takes longer than
+    /// this anyway and the wait overlaps it.
+    /// </summary>
+    public const string SuggestedText = "10s";
 
     /// <summary>The interval, or FormatException saying what is accepted.</summary>
     public static TimeSpan Parse(string text)

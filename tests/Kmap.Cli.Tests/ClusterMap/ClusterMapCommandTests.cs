@@ -41,7 +41,7 @@ public class ClusterMapCommandTests
         var run = await KmapBinary.RunAsync(dir.Path, null, "-brokers", sandbox.BootstrapServers);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Equal(["kafka-cluster-info.html", "kafka-cluster-info.json"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["kafka-cluster-info.json", "kafka-cluster-report.html"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         var map = ClusterMapJson.Deserialize(await File.ReadAllTextAsync(dir.File("kafka-cluster-info.json"), Ct));
         Assert.Equal(9, map.Topics.Single(t => t.Name == "orders").MessageCount);
         Assert.Contains("3 brokers, ", run.Stderr, StringComparison.Ordinal);

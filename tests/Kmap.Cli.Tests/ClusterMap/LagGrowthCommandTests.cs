@@ -84,6 +84,36 @@ public class LagGrowthCommandTests
         Assert.Contains("no lag growth measured; give a map of this cluster", otherCluster.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Without_a_sample_interval_the_map_takes_one_sample_and_returns_and_the_flag_still_samples()
+    {
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 1 }, cancellationToken: Ct);
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = sandbox.BootstrapServers }).Build();
+        await admin.CreateTopicsAsync([new TopicSpecification { Name = Topic, NumPartitions = 1, ReplicationFactor = 1 }]);
+        await ProduceAsync(sandbox.BootstrapServers, 3);
+        // A group with committed offsets: the one thing a second sample would be taken for.
+        await admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets("stalled", [new TopicPartitionOffset(Topic, 0, 1)])]);
+        using var dir = new TempDirectory();
+
+        var compat = await CliRun.RunAsync("-brokers", sandbox.BootstrapServers, "-output", dir.File("compat.json"), "-html", dir.File("report.html"));
+        var report = await CliRun.RunAsync("report", "--bootstrap-server", sandbox.BootstrapServers, "--json");
+        var sampled = await CliRun.RunAsync("-brokers", sandbox.BootstrapServers, "-output", dir.File("sampled.json"), "-lag-sample-interval", "1s");
+
+        foreach (var (run, json) in new[] { (compat, await File.ReadAllTextAsync(dir.File("compat.json"), Ct)), (report, report.Stdout) })
+        {
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.DoesNotContain("sampling consumer-group lag again", run.Stderr, StringComparison.Ordinal);
+            var group = ClusterMapJson.Deserialize(json).ConsumerGroups.Single();
+            Assert.Equal(2, group.TotalLag);
+            Assert.Null(group.LagGrowth);
+        }
+        Assert.True(sampled.ExitCode == 0, sampled.ToString());
+        Assert.Contains("sampling consumer-group lag again", sampled.Stderr, StringComparison.Ordinal);
+        var growth = ClusterMapJson.Deserialize(await File.ReadAllTextAsync(dir.File("sampled.json"), Ct)).ConsumerGroups.Single().LagGrowth!;
+        Assert.Equal((LagGrowth.SampleBasis, 2L, 2L, false), (growth.Basis, growth.LagBefore, growth.LagAfter, growth.IsGrowing));
+        Assert.True(growth.IntervalSeconds >= 0.9, growth.ToString());
+    }
+
     private static async Task ProduceAsync(string bootstrap, int count)
     {
         using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = bootstrap }).Build();

@@ -27,7 +27,7 @@ internal sealed record ClusterMapRequest
 
     public bool WantsSizes => TopicSizes || TopicSizesPath is not null;
 
-    /// <summary>Wait between the two lag samples; zero takes one sample (no lag growth).</summary>
+    /// <summary>Wait between the two lag samples; zero (the default) takes one sample: no lag growth, no wait.</summary>
     public TimeSpan LagSampleInterval { get; init; } = Interval.Default;
 
     /// <summary>A previous cluster JSON of the same cluster to measure lag growth against (instead of a second sample).</summary>
@@ -39,7 +39,7 @@ internal sealed record ClusterMapRequest
     /// <summary>What the Go tool wrote when given no output flag: the cluster JSON and the HTML report.</summary>
     public static ClusterMapRequest Defaults { get; } = new() { JsonPath = ClusterMapJson.DefaultFileName, HtmlPath = DefaultHtmlFileName };
 
-    public const string DefaultHtmlFileName = "kafka-cluster-info.html";
+    public const string DefaultHtmlFileName = "kafka-cluster-report.html";
 
     /// <summary>`-output json` means the default file name, as in the Go tool.</summary>
     public static string? JsonOutput(string? value) => value == "json" ? ClusterMapJson.DefaultFileName : value;

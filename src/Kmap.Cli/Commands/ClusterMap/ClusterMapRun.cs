@@ -135,7 +135,7 @@ internal static class ClusterMapRun
         if (wait > TimeSpan.Zero)
         {
             await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"kmap: sampling consumer-group lag again in {wait.TotalSeconds:0.#} s to see which lag grows (--lag-sample-interval 0 skips this)"));
+                $"kmap: sampling consumer-group lag again in {wait.TotalSeconds:0.#} s to see which lag grows (asked for by --lag-sample-interval)"));
             await Task.Delay(wait, context.Time, cancellationToken);
         }
         var (at, groups) = await reader.ReadLagSampleAsync(map.ConsumerGroups, cancellationToken);
