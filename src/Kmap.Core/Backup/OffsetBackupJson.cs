@@ -312,9 +312,12 @@ public static class OffsetBackupJson
                 }
             }
         }
+        // The seed guide names the group's time `timestamp`; the Go tool's code wrote `captured_at`.
         var timestamp = g.TryGetProperty("timestamp", out var ts) && ts.ValueKind == JsonValueKind.String
             ? Rfc3339.Parse(ts.GetString()!)
-            : fileTimestamp;
+            : g.TryGetProperty("captured_at", out var ca) && ca.ValueKind == JsonValueKind.String
+                ? Rfc3339.Parse(ca.GetString()!)
+                : fileTimestamp;
         return new GroupOffsets(name, offsets, timestamp)
         {
             State = g.TryGetProperty("state", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null,

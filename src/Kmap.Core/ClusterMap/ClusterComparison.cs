@@ -43,7 +43,7 @@ public static class ClusterComparison
             }
             if (options.Topics)
             {
-                Add(differences, "partitions", name, a.Partitions.Count, b.Partitions.Count);
+                Add(differences, "partitions", name, a.PartitionCount, b.PartitionCount);
                 Add(differences, "replication_factor", name, a.ReplicationFactor, b.ReplicationFactor);
             }
             if (options.Configs)

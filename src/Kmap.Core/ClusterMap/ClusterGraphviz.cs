@@ -49,7 +49,7 @@ public static class ClusterGraphviz
             var topic = map.Topics[i];
             topicIds[topic.Name] = $"t{i}";
             var bad = topic.Partitions.Any(p => p.IsUnderReplicated || p.IsOffline);
-            var label = $"{topic.Name}\n{topic.Partitions.Count} partitions, RF {topic.ReplicationFactor}";
+            var label = $"{topic.Name}\n{topic.PartitionCount} partitions, RF {topic.ReplicationFactor}";
             dot.Append(CultureInfo.InvariantCulture, $"    t{i} [shape=folder, label={Quote(label)}{(bad ? ", color=\"#b42318\"" : "")}];\n");
         }
         dot.Append("  }\n");
@@ -90,7 +90,7 @@ public static class ClusterGraphviz
         {
             var g = topicGroups[i];
             topicPrefixIds[g.Key] = $"tp{i}";
-            var label = $"{g.Key}*\n{g.Count()} topics, {g.Sum(t => t.Partitions.Count)} partitions";
+            var label = $"{g.Key}*\n{g.Count()} topics, {g.Sum(t => t.PartitionCount)} partitions";
             dot.Append(CultureInfo.InvariantCulture, $"    tp{i} [shape=folder, label={Quote(label)}];\n");
         }
         dot.Append("  }\n");

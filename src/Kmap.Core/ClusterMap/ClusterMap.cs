@@ -1,11 +1,17 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+
 namespace Kmap.Core.ClusterMap;
 
 /// <summary>
 /// A picture of one cluster at one moment: brokers, topics with their partitions and non-default
 /// configs, consumer groups with their members, committed offsets and lag. Written as the cluster JSON.
+/// Every field of the Go tool's file is written under its name and meaning (its users' scripts read
+/// them, see docs/cluster-map.md); where kmap had a richer value under one of those names, the richer
+/// value is written beside it under a `_details` name.
 /// </summary>
 public sealed record ClusterMap(
-    DateTimeOffset Timestamp,
+    [property: JsonConverter(typeof(Rfc3339SecondsConverter))] DateTimeOffset Timestamp,
     string Cluster,
     string? ClusterId,
     int? ControllerId,
@@ -21,6 +27,20 @@ public sealed record ClusterMap(
 
     /// <summary>Whole-cluster counts, recomputed from the lists (so a hand-edited file cannot disagree with itself).</summary>
     public ClusterTotals Totals => ClusterTotals.Of(this);
+
+    /// <summary>The Go tool's `broker_addresses`: the bootstrap host:port strings as given.</summary>
+    public IReadOnlyList<string> BrokerAddresses => Cluster.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    // The Go tool's top-level counts (the same numbers as `totals`, under its names).
+    public int TotalTopics => Topics.Count;
+
+    public int TotalConsumerGroups => ConsumerGroups.Count;
+
+    public int TotalPartitions => Topics.Sum(t => t.PartitionCount);
+
+    public long TotalMessages => Topics.Sum(t => t.TotalMessages);
+
+    public int TotalUnderReplicatedPartitions => Totals.UnderReplicatedPartitions;
 }
 
 /// <summary>One broker and how much of the cluster it carries.</summary>
@@ -31,20 +51,78 @@ public sealed record BrokerInfo(int Id, string Host, int Port, string? Rack, boo
 
     public int LeaderCount { get; init; }
 
-    /// <summary>Partitions led by this broker whose ISR is smaller than the replica list.</summary>
+    /// <summary>Under-replicated partitions with a replica on this broker (the Go tool's meaning: every broker of such a partition counts it).</summary>
     public int UnderReplicatedPartitions { get; init; }
+
+    /// <summary>Under-replicated partitions this broker leads.</summary>
+    public int UnderReplicatedLeaders { get; init; }
+
+    /// <summary>The Go tool's `address`: host:port (IPv6 hosts in brackets).</summary>
+    public string Address => (Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host) + ":" + Port.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The Go tool's `version`; it wrote a placeholder ("Kafka detected"), kmap reads none and says so.</summary>
+    public string Version { get; init; } = UnknownVersion;
+
+    public const string UnknownVersion = "Unknown";
+
+    /// <summary>The Go tool's `partitions`: replicas hosted (the same number as partition_count).</summary>
+    public int Partitions => PartitionCount;
+
+    /// <summary>The Go tool's `leaders` (the same number as leader_count).</summary>
+    public int Leaders => LeaderCount;
 }
 
-/// <summary>A topic, its partitions and the configs that differ from the default.</summary>
-public sealed record TopicInfo(string Name, IReadOnlyList<PartitionInfo> Partitions, IReadOnlyList<TopicConfigEntry> Configs)
+/// <summary>
+/// A topic, its partitions and the configs that differ from the default. The Go tool's file names the
+/// partition count `partitions` and the configs an object `configs`, so the lists are `partition_details`
+/// and `config_details` in the file.
+/// </summary>
+public sealed record TopicInfo(
+    string Name,
+    [property: JsonPropertyName("partition_details")] IReadOnlyList<PartitionInfo> Partitions,
+    [property: JsonPropertyName("config_details")] IReadOnlyList<TopicConfigEntry> Configs)
 {
     public bool IsInternal { get; init; }
 
+    /// <summary>Counts a file without partition details declares (the Go tool's); never written, null for kmap's own maps.</summary>
+    [JsonIgnore]
+    public DeclaredTopicCounts? Declared { get; init; }
+
+    /// <summary>The Go tool's `partitions`: how many partitions the topic has.</summary>
+    [JsonPropertyName("partitions")]
+    public int PartitionCount => Declared?.Partitions ?? Partitions.Count;
+
     /// <summary>Replicas of the first partition (Kafka gives every partition of a topic the same count).</summary>
-    public int ReplicationFactor => Partitions.Count == 0 ? 0 : Partitions.Max(p => p.Replicas.Count);
+    public int ReplicationFactor => Declared?.ReplicationFactor ?? (Partitions.Count == 0 ? 0 : Partitions.Max(p => p.Replicas.Count));
 
     /// <summary>Sum of end minus start offsets; null when some partition's offsets are unknown. See MessageCounts.Caveat.</summary>
-    public long? MessageCount => Partitions.Any(p => p.MessageCount is null) ? null : Partitions.Sum(p => p.MessageCount!.Value);
+    public long? MessageCount => Declared is { } declared ? declared.Messages
+        : Partitions.Any(p => p.MessageCount is null) ? null : Partitions.Sum(p => p.MessageCount!.Value);
+
+    /// <summary>The Go tool's `total_messages`: the same sum over the partitions whose offsets are known (a number, never null).</summary>
+    public long TotalMessages => Declared?.Messages ?? Partitions.Sum(p => p.MessageCount ?? 0);
+
+    /// <summary>
+    /// The Go tool's `configs`: name → value of the non-default configs, left out when there is none.
+    /// Secrets (no value) are left out, as the Go tool left out empty values; `config_details` has them all.
+    /// </summary>
+    [JsonPropertyName("configs")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? ConfigValues
+    {
+        get
+        {
+            var values = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var config in Configs)
+            {
+                if (!string.IsNullOrEmpty(config.Value))
+                {
+                    values[config.Name] = config.Value;
+                }
+            }
+            return values.Count == 0 ? null : values;
+        }
+    }
 
     /// <summary>Bytes on disk of the leader replicas (one copy of the data), from DescribeLogDirs; null when not asked.</summary>
     public long? SizeBytes { get; init; }
@@ -52,6 +130,9 @@ public sealed record TopicInfo(string Name, IReadOnlyList<PartitionInfo> Partiti
     /// <summary>Bytes on disk of every replica on every broker.</summary>
     public long? ReplicaBytes { get; init; }
 }
+
+/// <summary>What a file without partition details (the Go tool's) says of a topic.</summary>
+public sealed record DeclaredTopicCounts(int Partitions, int ReplicationFactor, long Messages);
 
 /// <summary>One partition: where it lives and the range of its log.</summary>
 public sealed record PartitionInfo(int Partition, int? Leader, IReadOnlyList<int> Replicas, IReadOnlyList<int> Isr)
@@ -87,9 +168,31 @@ public static class ConfigSources
     public const string Unknown = "UNKNOWN";
 }
 
-/// <summary>A consumer group: state, members, committed offsets and lag.</summary>
-public sealed record ConsumerGroupInfo(string Group, string State, IReadOnlyList<GroupMemberInfo> Members, IReadOnlyList<GroupOffsetInfo> Offsets)
+/// <summary>
+/// A consumer group: state, members, committed offsets and lag. The Go tool's file names the member
+/// count `members`, so the member list is `member_details` in the file.
+/// </summary>
+public sealed record ConsumerGroupInfo(
+    string Group,
+    string State,
+    [property: JsonPropertyName("member_details")] IReadOnlyList<GroupMemberInfo> Members,
+    IReadOnlyList<GroupOffsetInfo> Offsets)
 {
+    /// <summary>The Go tool's `name` (the same as `group`).</summary>
+    public string Name => Group;
+
+    /// <summary>What a file without member details (the Go tool's) says; never written, null for kmap's own maps.</summary>
+    [JsonIgnore]
+    public DeclaredGroupMembers? Declared { get; init; }
+
+    /// <summary>The Go tool's `members`: how many members the group has.</summary>
+    [JsonPropertyName("members")]
+    public int MemberCount => Declared?.Members ?? Members.Count;
+
+    /// <summary>The Go tool's `topics`: the topics assigned to the members, sorted.</summary>
+    public IReadOnlyList<string> Topics => Declared?.Topics
+        ?? Members.SelectMany(m => m.Assignment).Select(a => a.Topic).Distinct().Order(StringComparer.Ordinal).ToList();
+
     /// <summary>"consumer" for Kafka consumers; null when the group never had members (admin commits only).</summary>
     public string? ProtocolType { get; init; }
 
@@ -106,6 +209,9 @@ public sealed record ConsumerGroupInfo(string Group, string State, IReadOnlyList
     /// <summary>Sum of the lags that are known.</summary>
     public long TotalLag => Offsets.Sum(o => o.Lag ?? 0);
 }
+
+/// <summary>What a file without member details (the Go tool's) says of a group.</summary>
+public sealed record DeclaredGroupMembers(int Members, IReadOnlyList<string> Topics);
 
 /// <summary>A live member and the partitions assigned to it.</summary>
 public sealed record GroupMemberInfo(string MemberId, string ClientId, string Host, IReadOnlyList<AssignedPartition> Assignment);

@@ -11,7 +11,9 @@ public static class ClusterMapCounts
         {
             PartitionCount = partitions.Count(p => p.Replicas.Contains(b.Id)),
             LeaderCount = partitions.Count(p => p.Leader == b.Id),
-            UnderReplicatedPartitions = partitions.Count(p => p.Leader == b.Id && p.IsUnderReplicated),
+            // The Go tool's meaning: an under-replicated partition counts on every broker with a replica of it.
+            UnderReplicatedPartitions = partitions.Count(p => p.IsUnderReplicated && p.Replicas.Contains(b.Id)),
+            UnderReplicatedLeaders = partitions.Count(p => p.Leader == b.Id && p.IsUnderReplicated),
         }).ToList();
         return map with { Brokers = brokers };
     }

@@ -6,8 +6,9 @@ using System.Text.Json.Serialization.Metadata;
 namespace Kmap.Core.ClusterMap;
 
 /// <summary>
-/// The cluster JSON (`-output`, `kmap report --json`): snake_case fields, derived counts included for
-/// jq users, read back by `kmap compare` and `kmap recreate-topics --from`.
+/// The cluster JSON (`-output`, `kmap report --json`): snake_case fields, the Go tool's fields under their
+/// names and meanings, derived counts included for jq users, read back by `kmap compare`,
+/// `kmap recreate-topics --from` and `--previous` (which also read the Go tool's files).
 /// </summary>
 public static class ClusterMapJson
 {
@@ -39,14 +40,22 @@ public static class ClusterMapJson
         return (JsonTypeInfo<ClusterMap>)options.GetTypeInfo(typeof(ClusterMap));
     }
 
-    /// <summary>Reads a cluster JSON; FormatException says what is wrong with it.</summary>
+    /// <summary>Reads a cluster JSON, kmap's or the Go tool's; FormatException says what is wrong with it.</summary>
     public static ClusterMap Deserialize(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
         ClusterMap? map;
         try
         {
-            map = JsonSerializer.Deserialize(json, FileTypeInfo);
+            using var document = JsonDocument.Parse(json);
+            // kmap has always written format_version; the Go tool never did.
+            if (document.RootElement.ValueKind == JsonValueKind.Object && !document.RootElement.TryGetProperty("format_version", out _))
+            {
+                var go = document.Deserialize(GoClusterFileJsonContext.Default.GoClusterFile)
+                    ?? throw new FormatException("not a cluster JSON: the document is null");
+                return go.ToClusterMap();
+            }
+            map = document.Deserialize(FileTypeInfo);
         }
         catch (JsonException e)
         {

@@ -27,7 +27,7 @@ public static class ClusterMapTable
         Columns(text, ["TOPIC", "PARTITIONS", "REPLICATION", "MESSAGES", "UNDER-REPLICATED", "OFFLINE", "SIZE"],
             map.Topics.Select(t => new[]
             {
-                t.Name, Number(t.Partitions.Count), Number(t.ReplicationFactor), Number(t.MessageCount),
+                t.Name, Number(t.PartitionCount), Number(t.ReplicationFactor), Number(t.MessageCount),
                 Number(t.Partitions.Count(p => p.IsUnderReplicated)), Number(t.Partitions.Count(p => p.IsOffline)),
                 t.SizeBytes is { } size ? HumanBytes.Format(size) : "-",
             }));

@@ -19,12 +19,12 @@ public sealed record ClusterTotals(
         return new ClusterTotals(
             map.Brokers.Count,
             map.Topics.Count,
-            partitions.Count,
+            map.Topics.Sum(t => t.PartitionCount),
             partitions.Sum(p => p.Replicas.Count),
             partitions.Count(p => p.IsUnderReplicated),
             partitions.Count(p => p.IsOffline),
             map.ConsumerGroups.Count,
-            partitions.Sum(p => p.MessageCount ?? 0),
+            map.Topics.Sum(t => t.TotalMessages),
             map.Topics.All(t => t.SizeBytes is null) ? null : map.Topics.Sum(t => t.SizeBytes ?? 0));
     }
 }

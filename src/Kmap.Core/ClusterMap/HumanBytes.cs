@@ -22,4 +22,27 @@ public static class HumanBytes
         }
         return string.Create(CultureInfo.InvariantCulture, $"{value:0.0} {Units[unit]}");
     }
+
+    /// <summary>
+    /// The Go tool's `total_size_human`: bytes below 1 KiB as "875 B", above with two decimals in binary
+    /// units ("1.50 GiB", "456.78 GiB"), the value divided by the largest unit it reaches (its formatBytes).
+    /// </summary>
+    public static string FormatGo(long bytes)
+    {
+        const long Unit = 1024;
+        if (bytes < Unit)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{bytes} B");
+        }
+        long divisor = Unit;
+        var exponent = 0;
+        for (var n = bytes / Unit; n >= Unit && exponent < Units.Length - 2; n /= Unit)
+        {
+            divisor *= Unit;
+            exponent++;
+        }
+        // Go's %.2f rounds an exact half to even (1152 B is "1.12 KiB"); .NET's format would round it up.
+        var value = Math.Round((decimal)bytes / divisor, 2, MidpointRounding.ToEven);
+        return string.Create(CultureInfo.InvariantCulture, $"{value:0.00} {Units[exponent + 1]}");
+    }
 }

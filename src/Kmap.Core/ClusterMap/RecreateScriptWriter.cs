@@ -18,7 +18,7 @@ public static partial class RecreateScriptWriter
         var header = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"#   Mapped:        {map.Timestamp.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\n")
             .Append(CultureInfo.InvariantCulture, $"#   Source:        {ShellQuoting.EscapeForPrintfB(map.Cluster)}\n")
-            .Append(CultureInfo.InvariantCulture, $"#   Topics:        {topics.Count} ({topics.Sum(t => t.Partitions.Count)} partitions; internal topics left out)\n")
+            .Append(CultureInfo.InvariantCulture, $"#   Topics:        {topics.Count} ({topics.Sum(t => t.PartitionCount)} partitions; internal topics left out)\n")
             .Append(CultureInfo.InvariantCulture, $"#   Written by:    kmap {ShellQuoting.EscapeForPrintfB(kmapVersion)}\n");
         return Token().Replace(RecreateScriptTemplate.Text, m => m.Groups["name"].Value switch
         {
@@ -63,7 +63,7 @@ public static partial class RecreateScriptWriter
                 throw new FormatException($"'{topic.Name}' is not a legal Kafka topic name (letters, digits, '.', '_', '-', at most 249)");
             }
             data.Append("topic\t").Append(topic.Name)
-                .Append('\t').Append(topic.Partitions.Count.ToString(CultureInfo.InvariantCulture))
+                .Append('\t').Append(topic.PartitionCount.ToString(CultureInfo.InvariantCulture))
                 .Append('\t').Append(Math.Max(1, topic.ReplicationFactor).ToString(CultureInfo.InvariantCulture)).Append('\n');
             foreach (var config in CarriedConfigs(topic))
             {

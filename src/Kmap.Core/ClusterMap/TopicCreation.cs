@@ -40,7 +40,7 @@ public static class TopicRecreationPlanner
         ArgumentNullException.ThrowIfNull(targetTopics);
         return RecreateScriptWriter.RecreatableTopics(source).Select(t =>
         {
-            var spec = new TopicSpec(t.Name, t.Partitions.Count, replicationFactor ?? Math.Max(1, t.ReplicationFactor),
+            var spec = new TopicSpec(t.Name, t.PartitionCount, replicationFactor ?? Math.Max(1, t.ReplicationFactor),
                 RecreateScriptWriter.CarriedConfigs(t).Select(c => KeyValuePair.Create(c.Name, c.Value!)).ToList());
             if (!targetTopics.TryGetValue(t.Name, out var partitions))
             {

@@ -5,7 +5,11 @@ using System.Text.Json;
 
 namespace Kmap.Core.ClusterMap;
 
-/// <summary>Topic sizes as a table (stdout) and as JSON (`-topic-sizes-output FILE`), largest first.</summary>
+/// <summary>
+/// Topic sizes as a table (stdout) and as JSON (`-topic-sizes-output FILE`), largest first. The JSON has
+/// the Go tool's fields under their names (total_size_bytes over every replica, total_size_human as it
+/// formatted it, total_topics, total_partitions), then kmap's (one copy, message counts).
+/// </summary>
 public static class TopicSizeReport
 {
     public static string Table(IReadOnlyList<TopicSize> sizes, IReadOnlyDictionary<string, long?> messages)
@@ -62,6 +66,11 @@ public static class TopicSizeReport
             json.WriteStartObject();
             json.WriteString("timestamp", timestamp.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
             json.WriteString("cluster", cluster);
+            var totalReplicaBytes = sizes.Sum(s => s.ReplicaBytes);
+            json.WriteNumber("total_size_bytes", totalReplicaBytes);
+            json.WriteString("total_size_human", HumanBytes.FormatGo(totalReplicaBytes));
+            json.WriteNumber("total_topics", sizes.Count);
+            json.WriteNumber("total_partitions", sizes.Sum(s => s.Partitions));
             json.WriteNumber("total_bytes", sizes.Sum(s => s.SizeBytes));
             json.WriteNumber("total_replica_bytes", sizes.Sum(s => s.ReplicaBytes));
             json.WriteString("message_count_note", MessageCounts.Caveat);
@@ -70,6 +79,8 @@ public static class TopicSizeReport
             {
                 json.WriteStartObject();
                 json.WriteString("topic", size.Topic);
+                json.WriteNumber("total_size_bytes", size.ReplicaBytes);
+                json.WriteString("total_size_human", HumanBytes.FormatGo(size.ReplicaBytes));
                 json.WriteNumber("partitions", size.Partitions);
                 json.WriteNumber("size_bytes", size.SizeBytes);
                 json.WriteString("size", HumanBytes.Format(size.SizeBytes));

@@ -25,6 +25,24 @@ public class OffsetBackupJsonTests
     }
 
     [Fact]
+    public void Reads_the_group_time_under_either_name_the_go_tool_used()
+    {
+        static string File(string groupTime) => $$"""
+            { "timestamp": "2026-01-20T15:30:04Z", "cluster": "k:9092", "consumer_groups": [
+              { "group": "g", "topics": { "t": [ { "partition": 0, "offset": 5, "timestamp": 1768923004000, "lag": 2 } ] }{{groupTime}} } ] }
+            """;
+
+        var captured = OffsetBackupJson.Deserialize(File(", \"captured_at\": \"2026-01-20T16:00:00+01:00\""));
+        var guide = OffsetBackupJson.Deserialize(File(", \"timestamp\": \"2026-01-20T15:10:00Z\""));
+        var neither = OffsetBackupJson.Deserialize(File(""));
+
+        Assert.Equal(new DateTimeOffset(2026, 1, 20, 15, 0, 0, TimeSpan.Zero), captured.ConsumerGroups[0].Timestamp);
+        Assert.Equal(new DateTimeOffset(2026, 1, 20, 15, 10, 0, TimeSpan.Zero), guide.ConsumerGroups[0].Timestamp);
+        Assert.Equal(new DateTimeOffset(2026, 1, 20, 15, 30, 4, TimeSpan.Zero), neither.ConsumerGroups[0].Timestamp);
+        Assert.Equal(5, captured.ConsumerGroups[0].Offsets.Single().Offset);
+    }
+
+    [Fact]
     public void Timestamps_are_RFC3339_UTC_whole_seconds_and_keys_come_in_the_guides_order()
     {
         var backup = Samples.GuideBackup() with { Timestamp = new DateTimeOffset(2026, 1, 20, 16, 30, 4, 987, TimeSpan.FromHours(1)) };

@@ -16,6 +16,23 @@ public class TopicSizeReportTests
         Assert.Equal(expected, HumanBytes.Format(bytes));
     }
 
+    /// <summary>The Go tool's formatBytes, which scripts and dashboards reading total_size_human compare against.</summary>
+    [Theory]
+    [InlineData(0, "0 B")]
+    [InlineData(875, "875 B")]
+    [InlineData(1023, "1023 B")]
+    [InlineData(1024, "1.00 KiB")]
+    [InlineData(1152, "1.12 KiB")] // 1.125: Go's %.2f rounds an exact half to even
+    [InlineData(1408, "1.38 KiB")] // 1.375
+    [InlineData(1536L * 1024 * 1024, "1.50 GiB")]
+    [InlineData(490_463_289_344, "456.78 GiB")] // the Go tool's README example
+    [InlineData(1024L * 1024 * 1024 * 1024 - 1, "1024.00 GiB")]
+    [InlineData(long.MaxValue, "8.00 EiB")]
+    public void Go_human_units(long bytes, string expected)
+    {
+        Assert.Equal(expected, HumanBytes.FormatGo(bytes));
+    }
+
     [Fact]
     public void Largest_first_with_human_units_bytes_and_a_total()
     {
