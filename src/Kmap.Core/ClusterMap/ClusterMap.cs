@@ -19,8 +19,12 @@ public sealed record ClusterMap(
     IReadOnlyList<TopicInfo> Topics,
     IReadOnlyList<ConsumerGroupInfo> ConsumerGroups)
 {
-    /// <summary>Bumped when a field changes meaning; readers check it.</summary>
+    /// <summary>Bumped when a field changes meaning; readers check it. 0: read from the Go tool's file (counts only, no offsets).</summary>
     public int FormatVersion { get; init; } = 1;
+
+    /// <summary>Read from the Go tool's file: no partitions, committed offsets or members, only their counts.</summary>
+    [JsonIgnore]
+    public bool IsGoToolFile => FormatVersion == GoClusterFile.GoFormatVersion;
 
     /// <summary>When the log end offsets were read: the moment the lags are as of (null in files of older kmaps).</summary>
     public DateTimeOffset? OffsetsReadAt { get; init; }

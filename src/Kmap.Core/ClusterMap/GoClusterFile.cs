@@ -31,8 +31,14 @@ internal sealed record GoClusterFile(
             ControllerId: null,
             Brokers.Select(b => b.ToBrokerInfo()).ToList(),
             Topics.Select(t => t.ToTopicInfo()).ToList(),
-            (ConsumerGroups ?? []).Select(g => g.ToGroupInfo()).ToList());
+            (ConsumerGroups ?? []).Select(g => g.ToGroupInfo()).ToList())
+        {
+            FormatVersion = GoFormatVersion,
+        };
     }
+
+    /// <summary>The format_version of a map read from the Go tool's file (which has none): counts only, no offsets.</summary>
+    public const int GoFormatVersion = 0;
 }
 
 internal sealed record GoBroker(int Id, string? Address, string? Version, int Partitions, int Leaders, int UnderReplicatedPartitions)

@@ -156,6 +156,7 @@ public class GoToolFormatTests
         var files = await CliRun.RunAsync("compare", same, kmapFile, "--skip", "groups");
         var recreate = await CliRun.RunAsync("recreate-topics", "--from", same, "--brokers", target.BootstrapServers, "--execute");
         var recreated = await CliRun.RunAsync("compare", same, "--target-brokers", target.BootstrapServers, "--skip", "messages,groups");
+        var previous = await CliRun.RunAsync("report", "--bootstrap-server", sandbox.BootstrapServers, "--json", "--previous", same);
 
         Assert.True(equal.ExitCode == 0, equal.ToString());
         Assert.Contains("The clusters are equal.", equal.Stdout, StringComparison.Ordinal);
@@ -169,6 +170,10 @@ public class GoToolFormatTests
         Assert.True(files.ExitCode == 0, files.ToString());
         Assert.True(recreate.ExitCode == 0, recreate.ToString());
         Assert.True(recreated.ExitCode == 0, recreated.ToString());
+        // billing has lag 2 on the sandbox; the Go file has no offsets, so that must not read as growth.
+        Assert.True(previous.ExitCode == 3, previous.ToString());
+        Assert.Contains("is a cluster JSON of the Go tool, which has no committed offsets: no lag growth measured", previous.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"lag_growth\": {", previous.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -36,7 +36,14 @@ internal static class ClusterMapRun
         try
         {
             map = await reader.ReadAsync(settings.BootstrapServers, cancellationToken);
-            if (previous is not null && previous.ClusterId is { } previousId && map.ClusterId is { } id && previousId != id)
+            if (previous is { IsGoToolFile: true })
+            {
+                // Its groups have no committed offsets: every lag would look like growth since then.
+                await context.Error.WriteLineAsync(
+                    $"kmap: --previous {request.PreviousPath} is a cluster JSON of the Go tool, which has no committed offsets: no lag growth measured; give a map written by kmap");
+                exitAfterMap = ExitCodes.Partial;
+            }
+            else if (previous is not null && previous.ClusterId is { } previousId && map.ClusterId is { } id && previousId != id)
             {
                 await context.Error.WriteLineAsync(
                     $"kmap: --previous {request.PreviousPath} maps cluster {previousId}, not {id} ({map.Cluster}): no lag growth measured; give a map of this cluster");
