@@ -4,6 +4,7 @@ using Kmap.Core.ClusterMap;
 using Kmap.Core.Config;
 using Kmap.Core.Model;
 using Kmap.Sandbox;
+using Kmap.Sandbox.Faults;
 using Kmap.Sandbox.Protocol;
 
 namespace Kmap.Kafka.Tests.ClusterMap;
@@ -99,5 +100,36 @@ public class ClusterMapScaleTests
         var at = DateTimeOffset.UnixEpoch;
         Assert.Equal(ClusterMapJson.Serialize(reference with { Timestamp = at, OffsetsReadAt = at }), ClusterMapJson.Serialize(map with { Timestamp = at, OffsetsReadAt = at }));
         consumer.Close();
+    }
+
+    [Theory]
+    [InlineData("seed=3;error=0.7:NOT_COORDINATOR@DescribeGroups")]
+    [InlineData("seed=4;error=0.6:COORDINATOR_LOAD_IN_PROGRESS@DescribeGroups;error=0.5:COORDINATOR_NOT_AVAILABLE@FindCoordinator")]
+    [InlineData("seed=5;stall=0.6:11000@DescribeGroups")]
+    public async Task Under_coordinator_faults_the_batched_descriptions_are_retried_until_the_map_is_the_fault_free_one(string faults)
+    {
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 }, cancellationToken: Ct);
+        var bootstrap = sandbox.BootstrapServers;
+        using (var creator = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build())
+        {
+            await creator.CreateTopicsAsync([new TopicSpecification { Name = "orders", NumPartitions = 1, ReplicationFactor = 1 }]);
+        }
+        using var admin = new KafkaAdmin(new ConnectionSettings { BootstrapServers = bootstrap }, TimeSpan.FromSeconds(60));
+        for (var g = 0; g < 40; g++)
+        {
+            var results = await admin.AlterOffsetsAsync($"group-{g:D2}", [new CommittedOffset("orders", 0, g)], Ct);
+            Assert.All(results, r => Assert.Null(r.Error));
+        }
+        sandbox.Faults.Apply(FaultSpecParser.Parse(faults));
+
+        var map = await new ClusterMapReader(admin, TimeProvider.System).ReadAsync(bootstrap, Ct);
+
+        var injected = sandbox.Faults.Counters.TotalErrors + sandbox.Faults.Counters.Stalls(ApiKey.DescribeGroups);
+        sandbox.Faults.Clear();
+        var reference = await new ClusterMapReader(admin, TimeProvider.System) { Batched = false }.ReadAsync(bootstrap, Ct);
+        Assert.True(injected > 0, "the fault was injected");
+        Assert.All(map.ConsumerGroups, g => Assert.Null(g.Error));
+        var at = DateTimeOffset.UnixEpoch;
+        Assert.Equal(ClusterMapJson.Serialize(reference with { Timestamp = at, OffsetsReadAt = at }), ClusterMapJson.Serialize(map with { Timestamp = at, OffsetsReadAt = at }));
     }
 }
