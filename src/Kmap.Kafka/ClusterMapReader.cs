@@ -29,7 +29,8 @@ public sealed class ClusterMapReader(KafkaAdmin admin, TimeProvider time)
         var client = admin.Client;
         // The groups (listing, descriptions, committed offsets: batched per coordinator) are read while the topics,
         // configs and log offsets are: every broker has requests in flight at once. Lag is joined at the end.
-        var groupsRead = ReadGroupDataAsync(cancellationToken);
+        using var groupsCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var groupsRead = ReadGroupDataAsync(groupsCancel.Token);
         try
         {
             var description = await Call(() => client.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = admin.Timeout }), cluster, "describe the cluster");
@@ -53,6 +54,12 @@ public sealed class ClusterMapReader(KafkaAdmin admin, TimeProvider time)
             var configs = await configsRead;
             var offsets = await offsetsRead;
             return Build(cluster, description, topicsMetadata, configs, offsets, offsetsReadAt, await groupsRead);
+        }
+        catch
+        {
+            // The cluster could not be read: say so now, not after the groups' retries run out.
+            await groupsCancel.CancelAsync();
+            throw;
         }
         finally
         {
