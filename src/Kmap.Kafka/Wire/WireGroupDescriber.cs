@@ -28,11 +28,11 @@ internal sealed class WireGroupDescriber(ConnectionSettings settings, TimeSpan d
     /// </summary>
     public async Task<IReadOnlyDictionary<string, GroupDescription>?> DescribeAsync(IReadOnlyList<string> groups, CancellationToken cancellationToken)
     {
-        var answers = new ConcurrentDictionary<string, GroupDescription>(StringComparer.Ordinal);
         if (groups.Count == 0)
         {
-            return answers;
+            return new Dictionary<string, GroupDescription>(StringComparer.Ordinal);
         }
+        var answers = new ConcurrentDictionary<string, GroupDescription?>(StringComparer.Ordinal);
         using var overall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         overall.CancelAfter(deadline);
         var pending = groups.Distinct(StringComparer.Ordinal).ToList();
@@ -95,10 +95,11 @@ internal sealed class WireGroupDescriber(ConnectionSettings settings, TimeSpan d
             // The overall deadline: what is still pending is left to the caller.
         }
         cancellationToken.ThrowIfCancellationRequested();
-        return supported is null ? null : answers;
+        // A null answer is a group this API cannot describe (e.g. a KIP-848 group): left to the caller like the unanswered.
+        return supported is null ? null : answers.Where(a => a.Value is not null).ToDictionary(a => a.Key, a => a.Value!, StringComparer.Ordinal);
     }
 
-    private async Task DescribeOnCoordinatorAsync(WireBroker coordinator, List<string> groups, ConcurrentDictionary<string, GroupDescription> answers, CancellationToken cancellationToken)
+    private async Task DescribeOnCoordinatorAsync(WireBroker coordinator, List<string> groups, ConcurrentDictionary<string, GroupDescription?> answers, CancellationToken cancellationToken)
     {
         var batches = new ConcurrentQueue<string[]>(groups.Chunk(GroupsPerRequest));
         var workers = Enumerable.Range(0, Math.Min(ConnectionsPerCoordinator, batches.Count)).Select(async _ =>
@@ -119,9 +120,9 @@ internal sealed class WireGroupDescriber(ConnectionSettings settings, TimeSpan d
                         w.Bool(false); // include_authorized_operations
                         w.EmptyTaggedFields();
                     }, ct), cancellationToken);
-                    foreach (var description in ReadDescribeGroups(reader, coordinator))
+                    foreach (var (group, description) in ReadDescribeGroups(reader, coordinator))
                     {
-                        answers[description.Group] = description;
+                        answers[group] = description;
                     }
                 }
             }
@@ -137,12 +138,16 @@ internal sealed class WireGroupDescriber(ConnectionSettings settings, TimeSpan d
         await Task.WhenAll(workers);
     }
 
-    /// <summary>Decodes a DescribeGroups v5 response; groups with a retriable error are left out (still pending).</summary>
-    internal static List<GroupDescription> ReadDescribeGroups(WireReader reader, WireBroker coordinator)
+    /// <summary>
+    /// Decodes a DescribeGroups v5 response; groups with a retriable error are left out (still pending), and a group
+    /// the broker does not know as a classic group (GROUP_ID_NOT_FOUND: Kafka 4's answer for a KIP-848 group) has a
+    /// null description, for librdkafka's ConsumerGroupDescribe.
+    /// </summary>
+    internal static List<(string Group, GroupDescription? Description)> ReadDescribeGroups(WireReader reader, WireBroker coordinator)
     {
         reader.Int32(); // throttle
         var count = reader.CompactArrayLength();
-        var result = new List<GroupDescription>(Math.Max(0, count));
+        var result = new List<(string, GroupDescription?)>(Math.Max(0, count));
         var topicNames = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < count; i++)
         {
@@ -172,8 +177,13 @@ internal sealed class WireGroupDescriber(ConnectionSettings settings, TimeSpan d
             {
                 continue;
             }
+            if (error == KafkaErrorCodes.GroupIdNotFound)
+            {
+                result.Add((group, null));
+                continue;
+            }
             var coordinatorAddress = $"{coordinator.Host}:{coordinator.Port}";
-            result.Add(error != KafkaErrorCodes.None
+            result.Add((group, error != KafkaErrorCodes.None
                 ? new GroupDescription(group, GroupState.Unknown, [])
                 {
                     PartitionAssignor = protocolData,
@@ -186,7 +196,7 @@ internal sealed class WireGroupDescriber(ConnectionSettings settings, TimeSpan d
                     PartitionAssignor = protocolData,
                     Coordinator = coordinatorAddress,
                     CoordinatorId = coordinator.Id,
-                });
+                }));
         }
         reader.SkipTaggedFields();
         return result;
