@@ -8,6 +8,7 @@ return which switch
     "sandbox" => await SandboxBenchmark.RunAsync(),
     "backup" => await BackupBenchmark.RunAsync(rest),
     "restore" => await RestoreOnlyAsync(rest),
+    "map" => await MapBenchmark.RunAsync(rest),
     "sweep" => await SweepBenchmark.RunAsync(),
     "probe" => await BackupProbe.RunAsync(args.Skip(1).ToList()),
     "all" => Math.Max(await BackupBenchmark.RunAsync(rest), await SandboxBenchmark.RunAsync()),
@@ -17,7 +18,7 @@ return which switch
 
 static int Usage(string which)
 {
-    Console.Error.WriteLine($"unknown benchmark '{which}'; known: all, backup, restore, sweep, sandbox, startup, probe");
+    Console.Error.WriteLine($"unknown benchmark '{which}'; known: all, backup, restore, map, sweep, sandbox, startup, probe");
     return 2;
 }
 

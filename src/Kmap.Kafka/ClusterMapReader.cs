@@ -17,26 +17,73 @@ public sealed class ClusterMapReader(KafkaAdmin admin, TimeProvider time)
     /// <summary>How many groups' offsets are fetched at once (librdkafka answers one group per call).</summary>
     private const int GroupConcurrency = 16;
 
+    /// <summary>
+    /// False reads the groups as kmap did before the batched path: librdkafka's DescribeConsumerGroups (one request per
+    /// group) and one committed-offsets call per group. Tests compare the two maps; the fallbacks use the same code.
+    /// </summary>
+    internal bool Batched { get; init; } = true;
+
     public async Task<ClusterMap> ReadAsync(string cluster, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(admin);
         var client = admin.Client;
-        var description = await Call(() => client.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = admin.Timeout }), cluster, "describe the cluster");
-        Metadata metadata;
+        // The groups (listing, descriptions, committed offsets: batched per coordinator) are read while the topics,
+        // configs and log offsets are: every broker has requests in flight at once. Lag is joined at the end.
+        using var groupsCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var groupsRead = ReadGroupDataAsync(groupsCancel.Token);
         try
         {
-            metadata = client.GetMetadata(admin.Timeout);
+            var description = await Call(() => client.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = admin.Timeout }), cluster, "describe the cluster");
+            Metadata metadata;
+            try
+            {
+                metadata = client.GetMetadata(admin.Timeout);
+            }
+            catch (KafkaException e)
+            {
+                throw new ClusterException($"cannot read the metadata of {cluster}: {e.Error.Reason}", e);
+            }
+            var topicsMetadata = metadata.Topics.Where(t => !t.Error.IsError).OrderBy(t => t.Topic, StringComparer.Ordinal).ToList();
+            var configsRead = ReadTopicConfigsAsync(client, topicsMetadata.Select(t => t.Topic).ToList(), cluster);
+            var partitions = topicsMetadata.SelectMany(t => t.Partitions.Select(p => new CoreTopicPartition(t.Topic, p.PartitionId))).ToList();
+            var offsetsReadAt = Milliseconds(time.GetUtcNow());
+            var offsetsRead = partitions.Count == 0
+                ? Task.FromResult<IReadOnlyDictionary<CoreTopicPartition, LogOffsets>>(new Dictionary<CoreTopicPartition, LogOffsets>())
+                : admin.ListLogOffsetsAsync(partitions, cancellationToken);
+            await Task.WhenAll(Observed(configsRead), Observed(offsetsRead));
+            var configs = await configsRead;
+            var offsets = await offsetsRead;
+            return Build(cluster, description, topicsMetadata, configs, offsets, offsetsReadAt, await groupsRead);
         }
-        catch (KafkaException e)
+        catch
         {
-            throw new ClusterException($"cannot read the metadata of {cluster}: {e.Error.Reason}", e);
+            // The cluster could not be read: say so now, not after the groups' retries run out.
+            await groupsCancel.CancelAsync();
+            throw;
         }
-        var topicsMetadata = metadata.Topics.Where(t => !t.Error.IsError).OrderBy(t => t.Topic, StringComparer.Ordinal).ToList();
-        var configs = await ReadTopicConfigsAsync(client, topicsMetadata.Select(t => t.Topic).ToList(), cluster);
-        var partitions = topicsMetadata.SelectMany(t => t.Partitions.Select(p => new CoreTopicPartition(t.Topic, p.PartitionId))).ToList();
-        var offsetsReadAt = Milliseconds(time.GetUtcNow());
-        var offsets = partitions.Count == 0 ? new Dictionary<CoreTopicPartition, LogOffsets>() : await admin.ListLogOffsetsAsync(partitions, cancellationToken);
+        finally
+        {
+            // A failure above must not leave the group read's own failure unobserved.
+            await Observed(groupsRead);
+        }
+    }
 
+    /// <summary>Waits for a task without throwing its exception (the caller awaits the task itself for that).</summary>
+    private static async Task Observed(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (Exception e) when (e is ClusterException or KafkaException or OperationCanceledException)
+        {
+        }
+    }
+
+    private ClusterMap Build(string cluster, DescribeClusterResult description, List<TopicMetadata> topicsMetadata,
+        Dictionary<string, IReadOnlyList<TopicConfigEntry>> configs, IReadOnlyDictionary<CoreTopicPartition, LogOffsets> offsets,
+        DateTimeOffset offsetsReadAt, GroupData groupData)
+    {
         var topics = topicsMetadata.Select(t => new TopicInfo(
             t.Topic,
             t.Partitions.OrderBy(p => p.PartitionId).Select(p =>
@@ -58,7 +105,7 @@ public sealed class ClusterMapReader(KafkaAdmin admin, TimeProvider time)
             .OrderBy(n => n.Id)
             .Select(n => new BrokerInfo(n.Id, n.Host, n.Port, string.IsNullOrEmpty(n.Rack) ? null : n.Rack, description.Controller?.Id == n.Id))
             .ToList();
-        var groups = await ReadGroupsAsync(offsets, cancellationToken);
+        var groups = JoinGroups(groupData, offsets);
         var map = new ClusterMap(Milliseconds(time.GetUtcNow()), cluster, description.ClusterId, description.Controller?.Id, brokers, topics, groups)
         {
             OffsetsReadAt = offsetsReadAt,
@@ -157,19 +204,42 @@ public sealed class ClusterMapReader(KafkaAdmin admin, TimeProvider time)
         return result;
     }
 
-    private async Task<List<ConsumerGroupInfo>> ReadGroupsAsync(IReadOnlyDictionary<CoreTopicPartition, LogOffsets> logs, CancellationToken cancellationToken)
+    /// <summary>What the map knows of the groups before lag is joined in: listings, descriptions, committed offsets.</summary>
+    private sealed record GroupData(
+        IReadOnlyList<GroupListing> Listed,
+        IReadOnlyDictionary<string, GroupDescription> Described,
+        Dictionary<string, IReadOnlyList<CommittedOffset>> Committed,
+        Dictionary<string, string> Errors);
+
+    private async Task<GroupData> ReadGroupDataAsync(CancellationToken cancellationToken)
     {
         var listed = await admin.ListGroupsAsync(cancellationToken);
         var names = listed.Select(g => g.Group).OrderBy(g => g, StringComparer.Ordinal).ToList();
-        var described = new Dictionary<string, GroupDescription>(StringComparer.Ordinal);
-        foreach (var batch in names.Chunk(100))
+        if (!Batched)
         {
-            foreach (var d in await admin.DescribeGroupsAsync(batch, cancellationToken))
+            var one = new Dictionary<string, GroupDescription>(StringComparer.Ordinal);
+            foreach (var batch in names.Chunk(100))
             {
-                described[d.Group] = d;
+                foreach (var d in await admin.DescribeGroupsAsync(batch, cancellationToken))
+                {
+                    one[d.Group] = d;
+                }
             }
+            var (c, e) = await ReadCommittedAsync(names, cancellationToken, batched: false);
+            return new GroupData(listed, one, c, e);
         }
-        var (committed, errors) = await ReadCommittedAsync(names, cancellationToken);
+        // Descriptions and committed offsets are independent: both in flight at once, each batched per coordinator.
+        var describing = admin.DescribeManyGroupsAsync(listed, cancellationToken);
+        var committing = ReadCommittedAsync(names, cancellationToken);
+        await Task.WhenAll(Observed(describing), Observed(committing));
+        var (committed, errors) = await committing;
+        return new GroupData(listed, await describing, committed, errors);
+    }
+
+    private static List<ConsumerGroupInfo> JoinGroups(GroupData data, IReadOnlyDictionary<CoreTopicPartition, LogOffsets> logs)
+    {
+        var (listed, described, committed, errors) = data;
+        var names = listed.Select(g => g.Group).OrderBy(g => g, StringComparer.Ordinal).ToList();
         var listings = listed.ToDictionary(g => g.Group, StringComparer.Ordinal);
         return names.Select(name =>
         {
@@ -196,12 +266,29 @@ public sealed class ClusterMapReader(KafkaAdmin admin, TimeProvider time)
 
     /// <summary>Committed offsets of many groups, a few at a time; a group that cannot be read has its error instead.</summary>
     private async Task<(Dictionary<string, IReadOnlyList<CommittedOffset>> Committed, Dictionary<string, string> Errors)> ReadCommittedAsync(
-        IReadOnlyList<string> names, CancellationToken cancellationToken)
+        IReadOnlyList<string> names, CancellationToken cancellationToken, bool batched = true)
     {
         var committed = new Dictionary<string, IReadOnlyList<CommittedOffset>>(StringComparer.Ordinal);
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Many groups per OffsetFetch to each coordinator; whatever the batch does not answer is read group by group.
+        var rest = names;
+        if (batched && names.Count > 0 && await admin.ListCommittedOffsetsAsync(names, null, cancellationToken) is { } answers)
+        {
+            foreach (var (name, answer) in answers)
+            {
+                if (answer.Offsets is { } offsets)
+                {
+                    committed[name] = offsets;
+                }
+                else
+                {
+                    errors[name] = answer.Error ?? $"cannot read the committed offsets of group '{name}'";
+                }
+            }
+            rest = names.Where(n => !answers.ContainsKey(n)).ToList();
+        }
         using var gate = new SemaphoreSlim(GroupConcurrency);
-        await Task.WhenAll(names.Select(async name =>
+        await Task.WhenAll(rest.Select(async name =>
         {
             await gate.WaitAsync(cancellationToken);
             try

@@ -24,6 +24,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
     private readonly Wire.MultiGroupOffsetFetch? multiGroupFetch;
     private readonly Wire.WireGroupLister? groupLister;
     private readonly Wire.WireOffsetCommit offsetCommit;
+    private readonly Wire.WireGroupDescriber groupDescriber;
 
     public KafkaAdmin(ConnectionSettings settings, TimeSpan? timeout = null, Action<string>? log = null)
     {
@@ -38,6 +39,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
         multiGroupFetch = new Wire.MultiGroupOffsetFetch(settings, this.timeout);
         groupLister = new Wire.WireGroupLister(settings, this.timeout);
         offsetCommit = new Wire.WireOffsetCommit(settings);
+        groupDescriber = new Wire.WireGroupDescriber(settings, this.timeout);
     }
 
     public Task<IReadOnlyDictionary<string, GroupOffsetsAnswer>?> ListCommittedOffsetsAsync(IReadOnlyList<string> groups, Action<int>? progress, CancellationToken cancellationToken) =>
@@ -178,6 +180,34 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
         return groups.Where(described.ContainsKey).Select(g => ToDescription(described[g], bootstrap)).ToList();
     }
 
+    /// <summary>
+    /// Descriptions of many groups in few round trips: classic groups through hand-written DescribeGroups v5, many
+    /// groups per request to each coordinator (<see cref="Wire.WireGroupDescriber"/>); KIP-848 consumer groups, and
+    /// every group on brokers without DescribeGroups v5 / FindCoordinator v4 or that the batch left unanswered,
+    /// through librdkafka (<see cref="DescribeGroupsAsync"/>). A group neither could describe is absent.
+    /// </summary>
+    internal async Task<IReadOnlyDictionary<string, GroupDescription>> DescribeManyGroupsAsync(IReadOnlyList<GroupListing> groups, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, GroupDescription>(StringComparer.Ordinal);
+        var classic = groups.Where(g => g.Type != "consumer").Select(g => g.Group).ToList();
+        if (classic.Count > 0 && await groupDescriber.DescribeAsync(classic, cancellationToken) is { } described)
+        {
+            foreach (var (group, description) in described)
+            {
+                result[group] = description;
+            }
+        }
+        var rest = groups.Select(g => g.Group).Where(g => !result.ContainsKey(g)).ToList();
+        foreach (var batch in rest.Chunk(100))
+        {
+            foreach (var d in await DescribeGroupsAsync(batch, cancellationToken))
+            {
+                result[d.Group] = d;
+            }
+        }
+        return result;
+    }
+
     private static bool IsRetriableGroupError(ErrorCode code) => code is ErrorCode.NotCoordinatorForGroup or ErrorCode.GroupLoadInProgress
         or ErrorCode.GroupCoordinatorNotAvailable or ErrorCode.RequestTimedOut or ErrorCode.Local_TimedOut or ErrorCode.Local_Transport;
 
@@ -235,8 +265,19 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
 
     public async Task<IReadOnlyDictionary<CoreTopicPartition, LogOffsets>> ListLogOffsetsAsync(IReadOnlyCollection<CoreTopicPartition> partitions, CancellationToken cancellationToken)
     {
-        var earliest = await ListOffsetsAsync(partitions, OffsetSpec.Earliest(), "read log start offsets", logBound: true);
-        var latest = await ListOffsetsAsync(partitions, OffsetSpec.Latest(), "read log end offsets", logBound: true);
+        // Both ends at once: one ListOffsets per partition leader for each, all in flight together.
+        var earliestRead = ListOffsetsAsync(partitions, OffsetSpec.Earliest(), "read log start offsets", logBound: true);
+        var latestRead = ListOffsetsAsync(partitions, OffsetSpec.Latest(), "read log end offsets", logBound: true);
+        try
+        {
+            await Task.WhenAll(earliestRead, latestRead);
+        }
+        catch (ClusterException)
+        {
+            // Surfaced by the awaits below, the earliest's first.
+        }
+        var earliest = await earliestRead;
+        var latest = await latestRead;
         var result = new Dictionary<CoreTopicPartition, LogOffsets>();
         foreach (var (partition, start) in earliest)
         {

@@ -11,6 +11,7 @@ internal static class KafkaErrorCodes
     public const short IllegalGeneration = 22;
     public const short UnknownMemberId = 25;
     public const short RebalanceInProgress = 27;
+    public const short GroupIdNotFound = 69;
 
     /// <summary>Errors that say "not now" rather than "never": the coordinator is moving, loading or slow.</summary>
     public static bool IsRetriable(short code) =>
@@ -36,7 +37,7 @@ internal static class KafkaErrorCodes
         30 => "GROUP_AUTHORIZATION_FAILED",
         31 => "CLUSTER_AUTHORIZATION_FAILED",
         35 => "UNSUPPORTED_VERSION",
-        69 => "GROUP_ID_NOT_FOUND",
+        GroupIdNotFound => "GROUP_ID_NOT_FOUND",
         _ => $"Kafka error code {code}",
     };
 }

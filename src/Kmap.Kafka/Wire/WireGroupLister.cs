@@ -217,7 +217,7 @@ internal sealed class WireGroupLister(ConnectionSettings settings, TimeSpan dead
         return (error, groups);
     }
 
-    private static string StateName(string state) => state switch
+    internal static string StateName(string state) => state switch
     {
         "Empty" => GroupState.Empty,
         "Stable" => GroupState.Stable,

@@ -62,6 +62,23 @@ internal sealed class WireReader(byte[] buffer)
         return length < 0 ? [] : Take(length).ToArray();
     }
 
+    /// <summary>Compact nullable bytes (length + 1, 0 for null).</summary>
+    public byte[]? CompactBytes()
+    {
+        var length = UnsignedVarint();
+        return length == 0 ? null : Take((int)(length - 1)).ToArray();
+    }
+
+    /// <summary>Skips compact bytes kmap does not need, without copying them.</summary>
+    public void SkipCompactBytes()
+    {
+        var length = UnsignedVarint();
+        if (length > 0)
+        {
+            Take((int)(length - 1));
+        }
+    }
+
     public string CompactString() => CompactNullableString() ?? throw new FormatException("null where Kafka's schema has a string");
 
     /// <summary>Element count of a compact array; -1 for null. Bounded by the bytes left, so a lying count cannot size an allocation.</summary>
