@@ -47,7 +47,11 @@ public static class RestoreCommand
             commit: written whole or not at all), lists the groups written and not written, and exits 130; running
             the same command again writes the rest and leaves the written groups unchanged.
 
-            Exit status: 0 success, 1 failure, 2 usage error, 3 some groups refused or failed, 130 interrupted.
+            --translate auto never guesses: where every record of a target partition is newer (or older) than the
+            backed-up position, the row is AMBIGUOUS and --execute refuses until you choose --translate offset or timestamp.
+
+            Exit status: 0 success, 1 failure (also: no group matches the filters, AMBIGUOUS rows with --execute),
+            2 usage error, 3 some groups refused or failed, 130 interrupted.
             """);
         connection.AddTo(command);
         input.AddTo(command);
