@@ -58,7 +58,7 @@ public class RestoreTruthTests
     }
 
     [Fact]
-    public async Task Missing_topics_are_named_as_missing_and_a_filter_that_matches_no_group_exits_1()
+    public async Task Missing_topics_are_named_as_missing_not_as_a_backup_without_record_times()
     {
         await using var source = await StartAsync("source");
         await using var target = await StartAsync("target");
@@ -69,17 +69,31 @@ public class RestoreTruthTests
         await CliRun.RunAsync("backup", "--brokers", source.BootstrapServers, "-o", file);
 
         var plan = await CliRun.RunAsync("restore", "--brokers", target.BootstrapServers, "--from", file);
-        var nosuch = await CliRun.RunAsync("restore", "--brokers", target.BootstrapServers, "--from", file, "--include-groups", "nosuch", "--execute");
-        var verifyNosuch = await CliRun.RunAsync("verify", "--brokers", source.BootstrapServers, "--from", file, "--include-groups", "nosuch");
 
         Assert.Contains("next_record_timestamp", File.ReadAllText(file), StringComparison.Ordinal);
         Assert.DoesNotContain("no record times", plan.Stderr, StringComparison.Ordinal);
         Assert.Contains("the backup has record times, but their partitions do not exist on the target (missing: orders)", plan.Stderr, StringComparison.Ordinal);
         Assert.Contains("--create-missing-topics", plan.Stderr, StringComparison.Ordinal);
-        Assert.Equal(ExitCodes.Failure, nosuch.ExitCode);
-        Assert.Contains("no group of the backup matches --include-groups/--exclude-groups/--topics", nosuch.Stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain("every group was refused", nosuch.Stderr, StringComparison.Ordinal);
-        Assert.Equal(ExitCodes.Failure, verifyNosuch.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_filter_that_matches_no_group_says_so_and_exits_1()
+    {
+        await using var cluster = await StartAsync("cluster");
+        await KafkaPython.ProduceTimedAsync(cluster.BootstrapServers, "orders", 0, "order0", 0, 10, TwoHoursAgo);
+        await KafkaPython.CommitAsync(cluster.BootstrapServers, "billing", ("orders", 0, 5));
+        using var dir = new TempDirectory();
+        var file = dir.File("b.json");
+        await CliRun.RunAsync("backup", "--brokers", cluster.BootstrapServers, "-o", file);
+
+        var restore = await CliRun.RunAsync("restore", "--brokers", cluster.BootstrapServers, "--from", file, "--include-groups", "nosuch", "--execute");
+        var verify = await CliRun.RunAsync("verify", "--brokers", cluster.BootstrapServers, "--from", file, "--include-groups", "nosuch");
+
+        Assert.Equal(ExitCodes.Failure, restore.ExitCode);
+        Assert.Contains("no group of the backup matches --include-groups/--exclude-groups/--topics", restore.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("every group was refused", restore.Stderr, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Failure, verify.ExitCode);
+        Assert.Contains("no group of the backup matches", verify.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -119,7 +133,7 @@ public class RestoreTruthTests
     }
 
     [Fact]
-    public async Task Several_new_groups_end_with_their_read_back_no_rollback_is_offered_and_rows_not_written_show_the_kept_offset()
+    public async Task Several_new_groups_end_with_what_was_read_back_and_no_empty_rollback_is_offered()
     {
         await using var source = await StartAsync("source");
         await using var target = await StartAsync("target");
@@ -130,18 +144,36 @@ public class RestoreTruthTests
         await KafkaPython.CommitAsync(source.BootstrapServers, "g3", ("orders", 0, 7));
         using var dir = new TempDirectory();
         await CliRun.RunAsync("backup", "--brokers", source.BootstrapServers, "-o", dir.File("a.json"));
-        var first = await CliRun.RunAsync("restore", "--brokers", target.BootstrapServers, "--from", dir.File("a.json"), "--translate", "offset", "--execute");
-        // g1 moved on at the source; on the target it exists now, so a plain restore keeps it.
+
+        var restore = await CliRun.RunAsync("restore", "--brokers", target.BootstrapServers, "--from", dir.File("a.json"), "--translate", "offset", "--execute");
+
+        Assert.True(restore.ExitCode == 0, restore.ToString());
+        Assert.Contains("kmap: g1: restored 1 partition(s), read back once every group is written", restore.Stderr, StringComparison.Ordinal);
+        Assert.Contains("kmap: done: 3 group(s) restored, read back and verified", restore.Stderr, StringComparison.Ordinal);
+        Assert.Contains("nothing to roll back: none of the 3 group(s) to write had an offset before", restore.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"kmap consumer-groups --bootstrap-server {target.BootstrapServers} --delete --group g1 --group g2 --group g3", restore.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("undo: kmap restore", restore.Stderr, StringComparison.Ordinal);
+        Assert.Equal(new Dictionary<string, long?> { ["orders:0"] = 7 }, await KafkaPython.CommittedAsync(target.BootstrapServers, "g3", "orders:0"));
+    }
+
+    [Fact]
+    public async Task Rows_not_written_show_the_kept_offset_and_no_change_and_a_no_op_group_writes_nothing()
+    {
+        await using var source = await StartAsync("source");
+        await using var target = await StartAsync("target");
+        await KafkaPython.ProduceTimedAsync(source.BootstrapServers, "orders", 0, "order0", 0, 20, TwoHoursAgo);
+        await KafkaPython.ProduceTimedAsync(target.BootstrapServers, "orders", 0, "order0", 0, 20, TwoHoursAgo);
         await KafkaPython.CommitAsync(source.BootstrapServers, "g1", ("orders", 0, 9));
+        await KafkaPython.CommitAsync(source.BootstrapServers, "g2", ("orders", 0, 6));
+        // On the target g1 exists elsewhere (kept without --overwrite), g2 already has the backup's offset.
+        await KafkaPython.CommitAsync(target.BootstrapServers, "g1", ("orders", 0, 5));
+        await KafkaPython.CommitAsync(target.BootstrapServers, "g2", ("orders", 0, 6));
+        using var dir = new TempDirectory();
         await CliRun.RunAsync("backup", "--brokers", source.BootstrapServers, "-o", dir.File("b.json"));
+
         var kept = await CliRun.RunAsync("restore", "--brokers", target.BootstrapServers, "--from", dir.File("b.json"), "--translate", "offset",
             "--plan-json", dir.File("plan.json"));
 
-        Assert.True(first.ExitCode == 0, first.ToString());
-        Assert.Contains("kmap: done: 3 group(s) restored, read back and verified", first.Stderr, StringComparison.Ordinal);
-        Assert.Contains("nothing to roll back: none of the 3 group(s) to write had an offset before", first.Stderr, StringComparison.Ordinal);
-        Assert.Contains($"kmap consumer-groups --bootstrap-server {target.BootstrapServers} --delete --group g1 --group g2 --group g3", first.Stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain("undo: kmap restore", first.Stderr, StringComparison.Ordinal);
         Assert.True(kept.ExitCode == 0, kept.ToString());
         Assert.Matches(@"g1 +orders +0 +9 +5 +0 +20 +5 += +offset +NOT WRITTEN: kept 5: the group exists on the target; translated 9", kept.Stdout);
         var groups = JsonDocument.Parse(File.ReadAllText(dir.File("plan.json"))).RootElement.GetProperty("groups").EnumerateArray().ToList();
