@@ -176,7 +176,7 @@ public static class RestoreCommand
                 if (rollback.ConsumerGroups.Count == 0)
                 {
                     // That file plans nothing: say what undoing really takes instead of pointing at it.
-                    await WriteNothingToRollBackAsync(context, plan, newGroups.Select(g => g.Key).ToList(), settings.BootstrapServers, rollbackPath);
+                    await WriteNothingToRollBackAsync(context, plan, newGroups, settings.BootstrapServers, rollbackPath);
                     newGroups = [];
                 }
                 else
@@ -270,12 +270,13 @@ public static class RestoreCommand
     }
 
     /// <summary>Every partition to write had no offset before: the rollback file holds nothing; how to remove what is written instead.</summary>
-    private static async Task WriteNothingToRollBackAsync(CliContext context, ResetPlan plan, IReadOnlyList<string> groups, string brokers, string rollbackPath)
+    private static async Task WriteNothingToRollBackAsync(CliContext context, ResetPlan plan, IReadOnlyList<IGrouping<string, (string Group, Kmap.Core.Model.TopicPartition Partition)>> groups,
+        string brokers, string rollbackPath)
     {
         const int Shown = 10;
         var existing = plan.Groups.Where(g => g.ExistsOnTarget).Select(g => g.Group).ToHashSet(StringComparer.Ordinal);
-        var fresh = groups.Where(g => !existing.Contains(g)).ToList();
-        var older = groups.Where(existing.Contains).ToList();
+        var fresh = groups.Select(g => g.Key).Where(g => !existing.Contains(g)).ToList();
+        var older = groups.Where(g => existing.Contains(g.Key)).ToList();
         await context.Error.WriteLineAsync($"kmap: nothing to roll back: none of the {groups.Count} group(s) to write had an offset before on these partitions "
             + $"({rollbackPath} holds no group; restoring it would change nothing)");
         if (fresh.Count > 0)
@@ -286,14 +287,21 @@ public static class RestoreCommand
         }
         foreach (var group in older.Take(Shown))
         {
-            await context.Error.WriteLineAsync($"kmap: to undo {group} (it had offsets on other partitions), delete the written ones: kmap consumer-groups --bootstrap-server {brokers} "
-                + $"--delete-offsets --group {ShellWord(group)} --topic TOPIC");
+            // --topic topic:p,p for each topic written: only the offsets this restore added.
+            var topics = group.GroupBy(w => w.Partition.Topic, StringComparer.Ordinal)
+                .Select(t => $"--topic {ShellWord($"{t.Key}:{string.Join(',', t.Select(w => w.Partition.Partition).Order())}")}");
+            await context.Error.WriteLineAsync($"kmap: to undo {group.Key} (it has offsets on other partitions), delete the written ones: kmap consumer-groups "
+                + $"--bootstrap-server {brokers} --delete-offsets --group {ShellWord(group.Key)} {string.Join(" ", topics)}");
+        }
+        if (older.Count > Shown)
+        {
+            await context.Error.WriteLineAsync($"kmap: … and {older.Count - Shown} more group(s) to undo with --delete-offsets (the same applies)");
         }
     }
 
     /// <summary>A group name as one shell word in a hint (quoted when it holds anything but plain characters).</summary>
     private static string ShellWord(string name) =>
-        name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':' or '/') ? name : "'" + name.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+        name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':' or '/' or ',') ? name : "'" + name.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private static int Exit(int failed, int total) =>
         failed == 0 ? ExitCodes.Success : failed == total ? ExitCodes.Failure : ExitCodes.Partial;

@@ -17,7 +17,7 @@ internal static class RestoreReport
         }
         if (result.Refused)
         {
-            return $"{result.Group}: refused, not restored ({result.Error})";
+            return $"{result.Group}: refused, not restored (see 'refused:' above)";
         }
         if (result.Interrupted)
         {
