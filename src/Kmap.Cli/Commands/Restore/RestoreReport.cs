@@ -17,7 +17,8 @@ internal static class RestoreReport
         }
         if (result.Refused)
         {
-            return $"{result.Group}: refused, not restored (see 'refused:' above)";
+            // An error line of its own, naming the group and (in the refusal) the coordinator: scripts grep for these.
+            return $"error: {result.Group}: refused, not restored: {result.Error}";
         }
         if (result.Interrupted)
         {
