@@ -47,7 +47,11 @@ public static class RestoreCommand
             commit: written whole or not at all), lists the groups written and not written, and exits 130; running
             the same command again writes the rest and leaves the written groups unchanged.
 
-            Exit status: 0 success, 1 failure, 2 usage error, 3 some groups refused or failed, 130 interrupted.
+            --translate auto never guesses: where every record of a target partition is newer (or older) than the
+            backed-up position, the row is AMBIGUOUS and --execute refuses until you choose --translate offset or timestamp.
+
+            Exit status: 0 success, 1 failure (also: no group matches the filters, AMBIGUOUS rows with --execute),
+            2 usage error, 3 some groups refused or failed, 130 interrupted.
             """);
         connection.AddTo(command);
         input.AddTo(command);
@@ -110,17 +114,38 @@ public static class RestoreCommand
                     await context.Error.WriteLineAsync($"kmap: wrote the plan to {jsonPath}");
                 }
                 var refused = plan.Groups.Count(g => !g.CanApply);
+                if (plan.Groups.Count == 0)
+                {
+                    // As grep: nothing matched is not success.
+                    await context.Error.WriteLineAsync(request.Backup.ConsumerGroups.Count == 0
+                        ? "kmap: the backup holds no groups: nothing to restore"
+                        : "kmap: no group of the backup matches --include-groups/--exclude-groups/--topics: nothing to restore, nothing written");
+                    return ExitCodes.Failure;
+                }
+                var ambiguous = plan.Groups.SelectMany(g => g.Offsets).Count(o => o.IsAmbiguous);
                 if (!parse.GetValue(execute))
                 {
-                    await context.Error.WriteLineAsync("kmap: plan only: nothing changed (add --execute to apply this plan)");
+                    await context.Error.WriteLineAsync("kmap: plan only: nothing changed (add --execute to apply this plan)"
+                        + (ambiguous > 0 ? $"; {ambiguous} AMBIGUOUS partition(s): choose --translate offset or --translate timestamp first" : ""));
                     return Exit(refused, plan.Groups.Count);
+                }
+                if (ambiguous > 0)
+                {
+                    await context.Error.WriteLineAsync($"kmap: error: --translate auto cannot decide {ambiguous} partition(s) (AMBIGUOUS in the plan): "
+                        + "run again with --translate offset if the target's records are copies at the same offsets, or --translate timestamp "
+                        + "if they are new data the groups have not read; nothing written");
+                    return ExitCodes.Failure;
                 }
                 var applicable = plan.Groups.Where(g => g.CanApply).ToList();
                 if (applicable.All(g => g.IsNoOp) && plan.TopicsToCreate.Count == 0)
                 {
                     var rows = applicable.SelectMany(g => g.Offsets).ToList();
+                    var notRestored = plan.Groups.Where(g => !g.CanApply).Select(g => g.Group).ToList();
+                    var refusedPart = $"{notRestored.Count} group(s) refused, not restored (see above): {string.Join(", ", notRestored.Take(100))}"
+                        + (notRestored.Count > 100 ? $", … and {notRestored.Count - 100} more" : "");
                     await context.Error.WriteLineAsync(
-                        applicable.Count == 0 ? "kmap: nothing written: every group was refused"
+                        applicable.Count == 0 ? $"kmap: nothing written: {refusedPart}"
+                        : notRestored.Count > 0 ? $"kmap: nothing written: {applicable.Count} group(s) already have these offsets or are kept; {refusedPart}"
                         : rows.All(r => r.Write) ? "kmap: nothing to do: the target already has these offsets (re-running a restore changes nothing)"
                         : "kmap: nothing written: every offset is already on the target or kept (see NOT WRITTEN in the plan)");
                     return Exit(refused, plan.Groups.Count);
@@ -144,11 +169,20 @@ public static class RestoreCommand
                 // The previous offsets are saved before the first write, so the restore can always be undone.
                 var now = context.Time.GetUtcNow();
                 var (rollback, withoutPrevious) = RollbackFile.Build(plan, settings.BootstrapServers, await admin.GetClusterIdAsync(token), Rfc3339.TruncateToSeconds(now));
-                var rollbackPath = parse.GetValue(rollbackFile) ?? RollbackFile.DefaultPath(files[^1], now);
-                AtomicFile.Write(rollbackPath, stream => OffsetBackupJson.Write(stream, rollback), null);
-                await context.Error.WriteLineAsync($"kmap: saved the target's previous offsets to {rollbackPath} (undo: kmap restore --brokers {settings.BootstrapServers} --from {rollbackPath} --execute)");
                 const int NotesShown = 10;
                 var newGroups = withoutPrevious.GroupBy(w => w.Group, StringComparer.Ordinal).ToList();
+                var rollbackPath = parse.GetValue(rollbackFile) ?? RollbackFile.DefaultPath(files[^1], now);
+                AtomicFile.Write(rollbackPath, stream => OffsetBackupJson.Write(stream, rollback), null);
+                if (rollback.ConsumerGroups.Count == 0)
+                {
+                    // That file plans nothing: say what undoing really takes instead of pointing at it.
+                    await WriteNothingToRollBackAsync(context, plan, newGroups, settings.BootstrapServers, rollbackPath);
+                    newGroups = [];
+                }
+                else
+                {
+                    await context.Error.WriteLineAsync($"kmap: saved the target's previous offsets to {rollbackPath} (undo: kmap restore --brokers {settings.BootstrapServers} --from {rollbackPath} --execute)");
+                }
                 foreach (var group in newGroups.Take(NotesShown))
                 {
                     await context.Error.WriteLineAsync($"kmap: note: {group.Key} had no offset before on {string.Join(", ", group.Select(g => g.Partition))}; "
@@ -234,6 +268,40 @@ public static class RestoreCommand
             await context.Error.WriteLineAsync($"kmap: warning: {clamped} offset(s) were outside the target's log and were moved into it (see NOTE)");
         }
     }
+
+    /// <summary>Every partition to write had no offset before: the rollback file holds nothing; how to remove what is written instead.</summary>
+    private static async Task WriteNothingToRollBackAsync(CliContext context, ResetPlan plan, IReadOnlyList<IGrouping<string, (string Group, Kmap.Core.Model.TopicPartition Partition)>> groups,
+        string brokers, string rollbackPath)
+    {
+        const int Shown = 10;
+        var existing = plan.Groups.Where(g => g.ExistsOnTarget).Select(g => g.Group).ToHashSet(StringComparer.Ordinal);
+        var fresh = groups.Select(g => g.Key).Where(g => !existing.Contains(g)).ToList();
+        var older = groups.Where(g => existing.Contains(g.Key)).ToList();
+        await context.Error.WriteLineAsync($"kmap: nothing to roll back: none of the {groups.Count} group(s) to write had an offset before on these partitions "
+            + $"({rollbackPath} holds no group; restoring it would change nothing)");
+        if (fresh.Count > 0)
+        {
+            await context.Error.WriteLineAsync($"kmap: to undo, delete the new group(s): kmap consumer-groups --bootstrap-server {brokers} --delete "
+                + string.Join(" ", fresh.Take(Shown).Select(g => $"--group {ShellWord(g)}"))
+                + (fresh.Count > Shown ? $" … ({fresh.Count - Shown} more)" : ""));
+        }
+        foreach (var group in older.Take(Shown))
+        {
+            // --topic topic:p,p for each topic written: only the offsets this restore added.
+            var topics = group.GroupBy(w => w.Partition.Topic, StringComparer.Ordinal)
+                .Select(t => $"--topic {ShellWord($"{t.Key}:{string.Join(',', t.Select(w => w.Partition.Partition).Order())}")}");
+            await context.Error.WriteLineAsync($"kmap: to undo {group.Key} (it has offsets on other partitions), delete the written ones: kmap consumer-groups "
+                + $"--bootstrap-server {brokers} --delete-offsets --group {ShellWord(group.Key)} {string.Join(" ", topics)}");
+        }
+        if (older.Count > Shown)
+        {
+            await context.Error.WriteLineAsync($"kmap: … and {older.Count - Shown} more group(s) to undo with --delete-offsets (the same applies)");
+        }
+    }
+
+    /// <summary>A group name as one shell word in a hint (quoted when it holds anything but plain characters).</summary>
+    private static string ShellWord(string name) =>
+        name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':' or '/' or ',') ? name : "'" + name.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private static int Exit(int failed, int total) =>
         failed == 0 ? ExitCodes.Success : failed == total ? ExitCodes.Failure : ExitCodes.Partial;

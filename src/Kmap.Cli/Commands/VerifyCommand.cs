@@ -25,16 +25,16 @@ public static class VerifyCommand
         var format = OutputFormat.Create();
         var command = new Command("verify", """
             Compare a backup with a cluster's committed offsets; change nothing. Groups active on the cluster are
-            compared too and marked ACTIVE: they move while they consume, so their drift is expected and does not
-            fail the command.
+            compared too and marked ACTIVE: they move while they consume, so their drift is expected, but it still
+            means the cluster does not hold the backup's offsets (exit 1).
 
             Examples:
               kmap verify --brokers source:9092 --from offsets.json
               kmap verify --brokers target:9092 --from offsets.json --translate timestamp
               kmap verify --brokers target:9092 --from offsets.json --format json | jq '.drift[] | select(.group_active | not)'
 
-            Exit status: 0 no drift (or only in active groups), 1 drift in an inactive group, a group that could not
-            be compared, or failure, 2 usage error.
+            Exit status: 0 every backed-up group has the backup's offsets, 1 a group differs (active or not: stderr
+            says which), could not be compared, or no group matches the filters, or failure, 2 usage error.
             """);
         connection.AddTo(command);
         input.AddTo(command);
@@ -81,7 +81,15 @@ public static class VerifyCommand
                     await context.Out.WriteAsync(RenderTable(report));
                 }
                 var activeDrift = report.Drifted.Count(d => d.GroupActive);
-                if (report.Drifted.Count == 0 && report.Errors.Count == 0)
+                if (report.Groups == 0)
+                {
+                    // As grep: nothing matched is not success.
+                    await context.Error.WriteLineAsync(request.Backup.ConsumerGroups.Count == 0
+                        ? "kmap: the backup holds no groups: nothing to compare"
+                        : "kmap: no group of the backup matches --include-groups/--exclude-groups/--topics: nothing compared");
+                    return ExitCodes.Failure;
+                }
+                if (report.Matches)
                 {
                     await context.Error.WriteLineAsync($"kmap: no drift: {report.Compared} partition offset(s) in {report.Groups} group(s) match the backup");
                     return ExitCodes.Success;
@@ -90,7 +98,14 @@ public static class VerifyCommand
                 await context.Error.WriteLineAsync($"kmap: drift: {report.Drifted.Count} of {report.Compared} partition offset(s) differ from the backup"
                     + (activeDrift > 0 ? $" ({activeDrift} in active groups, expected while they consume; {inactive} in inactive groups)" : "")
                     + (report.Errors.Count > 0 ? $"; {report.Errors.Count} group(s) could not be compared" : ""));
-                return report.HasUnexpectedDrift ? ExitCodes.Failure : ExitCodes.Success;
+                // Every group that does not have the backup's offsets, active or not: exit 1 while any differs.
+                var differ = report.Drifted.GroupBy(d => d.Group, StringComparer.Ordinal)
+                    .Select(g => g.First().GroupActive ? $"{g.Key} (active: it has moved on while consuming)" : g.Key)
+                    .Concat(report.Errors.Select(e => $"{e.Group} (not compared)"))
+                    .ToList();
+                await context.Error.WriteLineAsync($"kmap: {differ.Count} group(s) do not have the backup's offsets: {string.Join(", ", differ.Take(100))}"
+                    + (differ.Count > 100 ? $", … and {differ.Count - 100} more" : ""));
+                return ExitCodes.Failure;
             }
             catch (ClusterException e)
             {

@@ -24,6 +24,9 @@ public sealed record DriftReport(IReadOnlyList<DriftRow> Drifted, IReadOnlyList<
     /// <summary>Drift that means something: an inactive group differs, or a group could not be compared.</summary>
     public bool HasUnexpectedDrift => Errors.Count > 0 || Drifted.Any(d => !d.GroupActive);
 
+    /// <summary>Every backed-up group has the backup's offsets: no drift (active or not) and no group left uncompared.</summary>
+    public bool Matches => Errors.Count == 0 && Drifted.Count == 0;
+
     public static DriftReport Compute(ResetPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -38,6 +41,13 @@ public sealed record DriftReport(IReadOnlyList<DriftRow> Drifted, IReadOnlyList<
             {
                 errors.Add(new DriftError(group.Group, group.Error!));
                 continue;
+            }
+            var ambiguous = group.Offsets.Where(o => o.IsAmbiguous).ToList();
+            if (ambiguous.Count > 0)
+            {
+                // No expected offset: the backed-up time does not say which target record is which.
+                errors.Add(new DriftError(group.Group, $"AMBIGUOUS on {string.Join(", ", ambiguous.Select(o => $"{o.Topic}-{o.Partition}"))}: "
+                    + $"{ambiguous[0].Ambiguous}; choose --translate offset or --translate timestamp"));
             }
             foreach (var o in group.Offsets.Where(o => o.Write))
             {

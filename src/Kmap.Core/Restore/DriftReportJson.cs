@@ -16,6 +16,7 @@ public static class DriftReportJson
             json.WriteNumber("groups", report.Groups);
             json.WriteNumber("compared_partitions", report.Compared);
             json.WriteNumber("drifted_partitions", report.Drifted.Count);
+            json.WriteBoolean("matches", report.Matches);
             json.WriteBoolean("unexpected_drift", report.HasUnexpectedDrift);
             json.WriteStartArray("drift");
             foreach (var row in report.Drifted)

@@ -19,6 +19,12 @@ public sealed record GroupApplyResult(string Group, IReadOnlyList<PartitionResul
     /// <summary>Written; its read-back comes after the other groups' writes, in multi-group batches.</summary>
     public bool ReadBackPending { get; init; }
 
+    /// <summary>The plan refused the group (active, partitions missing, out of range…): nothing was sent for it.</summary>
+    public bool Refused { get; init; }
+
+    /// <summary>Written, then read back from the cluster and found equal to the plan.</summary>
+    public bool Verified { get; init; }
+
     /// <summary>Interrupted (Ctrl-C) before the group's commit was sent or retried: nothing of it was written.</summary>
     public bool Interrupted { get; init; }
 }

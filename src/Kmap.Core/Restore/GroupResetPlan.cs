@@ -17,6 +17,12 @@ public sealed record GroupResetPlan(string Group, string? State, IReadOnlyList<P
     /// <summary>Rows that will be written; the rest are shown only.</summary>
     public IReadOnlyList<PlannedOffset> Writes => Offsets.Where(o => o.Write).ToList();
 
+    /// <summary>The group had committed offsets on the target when the plan was made.</summary>
+    public bool ExistsOnTarget { get; init; }
+
+    /// <summary>Rows `--translate auto` could not decide (see <see cref="PlannedOffset.Ambiguous"/>).</summary>
+    public bool HasAmbiguous => Offsets.Any(o => o.IsAmbiguous);
+
     /// <summary>Every written row already equals the target's committed offset: applying changes nothing.</summary>
     public bool IsNoOp => Offsets.Where(o => o.Write).All(o => o.Current == o.NewOffset);
 }

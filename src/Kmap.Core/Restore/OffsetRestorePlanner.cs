@@ -103,6 +103,11 @@ public sealed class OffsetRestorePlanner(IClusterReader target, IRecordReader re
         }
 
         var times = mode == TranslateMode.Timestamp ? await LookupTimesAsync(backup, request.ToTime, logs, cancellationToken) : [];
+        // `auto` chose time: where every target record is newer (or older) than a backed-up position, the time does not say
+        // which record is which (a replay that did not keep record times, a copy that lacks them): the operator decides.
+        var bounds = request.Translate == TranslateMode.Auto && request.ToTime is null && mode == TranslateMode.Timestamp
+            ? await ReadBoundsAsync(backup, logs, cancellationToken)
+            : [];
 
         var plans = new List<GroupResetPlan>();
         foreach (var group in backup.ConsumerGroups)
@@ -135,16 +140,23 @@ public sealed class OffsetRestorePlanner(IClusterReader target, IRecordReader re
                 continue;
             }
             var planned = PlanGroup(request, mode, overwrite, group, state, committed.GetValueOrDefault(group.Group) ?? new Dictionary<TopicPartition, long>(),
-                logs, times, checkpoints, TargetOf);
+                logs, times, bounds, checkpoints, TargetOf);
             // An active group's rows are only there to be compared (verify): the group stays refused.
             plans.Add(activeMembers is null ? planned : planned with { Error = activeError, ActiveMembers = activeMembers });
+        }
+        var ambiguous = plans.SelectMany(p => p.Offsets).Count(o => o.IsAmbiguous);
+        if (ambiguous > 0)
+        {
+            notes.Add($"warning: {ambiguous} partition(s) of {plans.Count(p => p.HasAmbiguous)} group(s) are AMBIGUOUS: every record of the target partition is newer "
+                + "(or older) than the backed-up position, so its time does not say which record the group was at. Choose: --translate offset if the target's "
+                + "records are copies at the same offsets, --translate timestamp if they are new data the group has not read (see NOTE); --execute refuses until then");
         }
         return new ResetPlan(plans) { TopicsToCreate = toCreate, Notes = notes };
     }
 
     private static GroupResetPlan PlanGroup(RestoreRequest request, TranslateMode mode, bool overwrite, GroupOffsets group, string? state,
         IReadOnlyDictionary<TopicPartition, long> committed, IReadOnlyDictionary<TopicPartition, LogOffsets> logs,
-        IReadOnlyDictionary<(TopicPartition, DateTimeOffset), long?> times,
+        IReadOnlyDictionary<(TopicPartition, DateTimeOffset), long?> times, IReadOnlyDictionary<TopicPartition, (DateTimeOffset First, DateTimeOffset Last)> bounds,
         IReadOnlyDictionary<(string, TopicPartition), Mm2Checkpoint>? checkpoints, Func<string, TopicPartition, TopicPartition> targetOf)
     {
         var exists = committed.Count > 0;
@@ -158,6 +170,27 @@ public sealed class OffsetRestorePlanner(IClusterReader target, IRecordReader re
             long? current = committed.TryGetValue(tp, out var c) ? c : null;
             var (requested, derivation, note, write) = Translate(request, mode, group.Group, offset, tp, log, times, checkpoints);
             var newOffset = requested;
+            if (bounds.TryGetValue(tp, out var bound) && AmbiguityOf(offset, bound) is { } why)
+            {
+                // Neither written nor clamped: both readings are shown, and the operator picks one with --translate.
+                var ifOffset = Math.Clamp(offset.Offset, log.LogStartOffset, Math.Max(log.LogStartOffset, log.LogEndOffset));
+                rows.Add(new PlannedOffset(tp.Topic, tp.Partition, requested)
+                {
+                    Requested = requested,
+                    Current = current,
+                    LogStart = log.LogStartOffset,
+                    LogEnd = log.LogEndOffset,
+                    BackupOffset = offset.Offset,
+                    Derivation = derivation,
+                    Note = $"AMBIGUOUS: {why}; --translate offset: {ifOffset} (the target's records are copies at the same offsets), "
+                        + $"--translate timestamp: {requested} (they are new data the group has not read)",
+                    Write = false,
+                    Ambiguous = why,
+                    IfOffset = ifOffset,
+                    IfTimestamp = requested,
+                });
+                continue;
+            }
             if (requested < log.LogStartOffset || requested > log.LogEndOffset)
             {
                 var range = $"{requested} is outside the target's log [{log.LogStartOffset}, {log.LogEndOffset}]";
@@ -213,7 +246,58 @@ public sealed class OffsetRestorePlanner(IClusterReader target, IRecordReader re
         {
             warnings.Add($"group '{group.Group}' already has offsets on the target: kept (add --overwrite to replace them, or --no-rewind to only move them forward)");
         }
-        return new GroupResetPlan(group.Group, state, rows) { Error = error, Warnings = warnings };
+        return new GroupResetPlan(group.Group, state, rows) { Error = error, Warnings = warnings, ExistsOnTarget = exists };
+    }
+
+    /// <summary>
+    /// Why a position's record time says nothing on the target: every record there (first to last) is newer, or older,
+    /// than the time of the record the group would read next (or, caught up, of the last one it read). Null: it says something.
+    /// </summary>
+    private static string? AmbiguityOf(BackedUpOffset offset, (DateTimeOffset First, DateTimeOffset Last) bound)
+    {
+        var (anchor, what) = offset.NextRecordTimestamp is { } next ? (next, "the group's next record")
+            : offset.IsCaughtUp && offset.LastConsumedTimestamp is { } last ? (last, "the last record the group read (caught up)")
+            : ((DateTimeOffset?)null, "");
+        if (anchor is not { } at)
+        {
+            return null;
+        }
+        if (bound.First > at)
+        {
+            return $"every record on the target is newer than {what} ({Rfc3339.FormatMillis(at)}; the target's first is {Rfc3339.FormatMillis(bound.First)})";
+        }
+        if (bound.Last < at)
+        {
+            return $"every record on the target is older than {what} ({Rfc3339.FormatMillis(at)}; the target's last is {Rfc3339.FormatMillis(bound.Last)})";
+        }
+        return null;
+    }
+
+    /// <summary>The times of the first and the last record of each non-empty target partition a position is translated on by time.</summary>
+    private async Task<Dictionary<TopicPartition, (DateTimeOffset First, DateTimeOffset Last)>> ReadBoundsAsync(OffsetBackup backup,
+        IReadOnlyDictionary<TopicPartition, LogOffsets> logs, CancellationToken cancellationToken)
+    {
+        var partitions = backup.ConsumerGroups.SelectMany(g => g.Offsets)
+            .Where(o => o.NextRecordTimestamp is not null || (o.IsCaughtUp && o.LastConsumedTimestamp is not null))
+            .Select(o => o.TopicPartition)
+            .Where(p => logs.TryGetValue(p, out var log) && log.LogEndOffset > log.LogStartOffset)
+            .ToHashSet();
+        if (partitions.Count == 0)
+        {
+            return [];
+        }
+        var firsts = await records.ReadRecordTimesAsync(partitions.ToDictionary(p => p, p => new OffsetRange(logs[p].LogStartOffset, logs[p].LogStartOffset + 1)), cancellationToken);
+        var lasts = await records.ReadRecordTimesAsync(partitions.ToDictionary(p => p, p => new OffsetRange(logs[p].LogEndOffset - 1, logs[p].LogEndOffset)), cancellationToken);
+        var result = new Dictionary<TopicPartition, (DateTimeOffset, DateTimeOffset)>();
+        foreach (var p in partitions)
+        {
+            // A record that is gone (compacted, a transaction marker) leaves the partition undecided: time is used as before.
+            if (firsts.GetValueOrDefault(p) is { Count: > 0 } first && lasts.GetValueOrDefault(p) is { Count: > 0 } last)
+            {
+                result[p] = (first.Min(r => r.Timestamp), last.Max(r => r.Timestamp));
+            }
+        }
+        return result;
     }
 
     private static (long Offset, string Derivation, string? Note, bool Write) Translate(RestoreRequest request, TranslateMode mode, string group,
@@ -267,6 +351,19 @@ public sealed class OffsetRestorePlanner(IClusterReader target, IRecordReader re
             {
                 samples.TryAdd(o.TopicPartition, o);
             }
+        }
+        var timedTopics = backup.ConsumerGroups.SelectMany(g => g.Offsets)
+            .Where(o => o.NextRecordTimestamp is not null || o.LastConsumedTimestamp is not null)
+            .Select(o => o.Topic).ToHashSet(StringComparer.Ordinal);
+        if (samples.Count == 0 && timedTopics.Count > 0)
+        {
+            // The backup has record times, but none of their partitions is on the target: there is nothing to compare them with.
+            var present = logs.Keys.Select(p => p.Topic).ToHashSet(StringComparer.Ordinal);
+            var absent = timedTopics.Where(t => !present.Contains(t)).Order(StringComparer.Ordinal).ToList();
+            notes.Add($"translation: offset (auto: {where}; the backup has record times, but their partitions do not exist on the target "
+                + $"(missing: {string.Join(", ", absent.Take(10))}{(absent.Count > 10 ? $", … {absent.Count - 10} more" : "")}): create the topics first "
+                + "(kmap restore --create-missing-topics, or kmap recreate-topics --from the source's cluster JSON), then plan again to translate by time)");
+            return TranslateMode.Offset;
         }
         if (samples.Count == 0)
         {

@@ -116,16 +116,16 @@ public sealed class ResetExecutor(IOffsetWriter writer)
             }
             else
             {
-                results[i] = results[i] with
-                {
-                    ReadBackPending = false,
-                    VerifyError = answer.Offsets is { } actual ? Compare(offsets, actual) : $"cannot read the offsets back: {answer.Error}",
-                };
+                var verifyError = answer.Offsets is { } actual ? Compare(offsets, actual) : $"cannot read the offsets back: {answer.Error}";
+                results[i] = results[i] with { ReadBackPending = false, VerifyError = verifyError, Verified = verifyError is null };
             }
         }
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, concurrency), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(unanswered, parallel, async (i, ct) =>
-            results[i] = results[i] with { ReadBackPending = false, VerifyError = await VerifyAsync(results[i].Group, Writes(plan.Groups[i]), verifier, ct) });
+        {
+            var verifyError = await VerifyAsync(results[i].Group, Writes(plan.Groups[i]), verifier, ct);
+            results[i] = results[i] with { ReadBackPending = false, VerifyError = verifyError, Verified = verifyError is null };
+        });
     }
 
     private static List<CommittedOffset> Writes(GroupResetPlan group) =>
@@ -135,7 +135,7 @@ public sealed class ResetExecutor(IOffsetWriter writer)
     {
         if (!group.CanApply)
         {
-            return new GroupApplyResult(group.Group, [], group.Error);
+            return new GroupApplyResult(group.Group, [], group.Error) { Attempts = 0, Refused = true };
         }
         if (group.Writes.Count == 0 || group.IsNoOp)
         {
@@ -186,7 +186,8 @@ public sealed class ResetExecutor(IOffsetWriter writer)
             if (failed.Count == 0 && options.Verify && verifier is not null)
             {
                 // The read-back is quick and tells the truth about a group just written: done even when interrupted.
-                result = result with { VerifyError = await VerifyAsync(group.Group, offsets, verifier, CancellationToken.None) };
+                var verifyError = await VerifyAsync(group.Group, offsets, verifier, CancellationToken.None);
+                result = result with { VerifyError = verifyError, Verified = verifyError is null };
             }
             return result;
         }

@@ -61,7 +61,8 @@ public static class RestorePlanJson
         {
             json.WriteString("error", group.Error);
         }
-        json.WriteBoolean("no_op", group.CanApply && group.IsNoOp);
+        var noOp = group.CanApply && group.IsNoOp && !group.HasAmbiguous;
+        json.WriteBoolean("no_op", noOp);
         json.WriteStartArray("warnings");
         foreach (var warning in group.Warnings)
         {
@@ -78,13 +79,29 @@ public static class RestorePlanJson
             Optional(json, "current_offset", row.Current);
             Optional(json, "log_start_offset", row.LogStart);
             Optional(json, "log_end_offset", row.LogEnd);
-            json.WriteNumber("new_offset", row.NewOffset);
-            Optional(json, "change", row.Change);
+            // What the group has once the plan is applied: a row not written (or of a group with nothing to write) keeps
+            // the target's offset, with no change; what the translation gave is in translated_offset.
+            var write = row.Write && !noOp;
+            if (row.IsAmbiguous)
+            {
+                json.WriteBoolean("ambiguous", true);
+                Optional(json, "if_translate_offset", row.IfOffset);
+                Optional(json, "if_translate_timestamp", row.IfTimestamp);
+            }
+            else
+            {
+                Optional(json, "new_offset", write ? row.NewOffset : row.Current);
+                Optional(json, "change", write ? row.Change : row.Current is null ? null : 0);
+                if (!row.Write)
+                {
+                    json.WriteNumber("translated_offset", row.NewOffset);
+                }
+            }
             if (row.Derivation is not null)
             {
                 json.WriteString("derived_by", row.Derivation);
             }
-            json.WriteBoolean("write", row.Write);
+            json.WriteBoolean("write", write);
             if (row.Note is not null)
             {
                 json.WriteString("note", row.Note);

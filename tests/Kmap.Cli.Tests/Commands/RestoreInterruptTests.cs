@@ -55,7 +55,7 @@ public partial class RestoreInterruptTests
             Assert.Equal(expected, committedAfterInterrupt[group.Group]);
         }
         Assert.True(rerun.ExitCode == 0, $"exit {rerun.ExitCode}\n{rerun.StandardError}");
-        Assert.Contains($"kmap: done: {notWritten.Count} group(s) restored, {written.Count} already had these offsets (unchanged)", rerun.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"kmap: done: {notWritten.Count} group(s) restored, read back and verified; {written.Count} already had these offsets (unchanged)", rerun.StandardError, StringComparison.Ordinal);
         Assert.Contains($"kmap: {written[0]}: already at the planned offsets, not written (unchanged)", rerun.StandardError, StringComparison.Ordinal);
         Assert.All(groups, g => Assert.Equal(g.Offsets.Select(o => (long?)o.Offset).ToArray(), committedAfterRerun[g.Group]));
         Assert.Equal(2, Directory.GetFiles(dir.Path, "offsets.rollback-*.json").Length);

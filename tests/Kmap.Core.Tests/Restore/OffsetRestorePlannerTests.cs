@@ -66,6 +66,49 @@ public class OffsetRestorePlannerTests
         Assert.StartsWith("caught up", done.Derivation, StringComparison.Ordinal);
     }
 
+    /// <summary>Target: 25 records whose times are all <paramref name="shift"/> away from the source's (a replay with new times).</summary>
+    private static (FakeCluster Cluster, FakeRecords Records) Replayed(TimeSpan shift)
+    {
+        var cluster = new FakeCluster();
+        var records = new FakeRecords();
+        cluster.AddTopic("orders", 1, 0, 25);
+        var times = new List<(DateTimeOffset, long)>();
+        for (var i = 0; i < 25; i++)
+        {
+            times.Add((T0.Add(shift).AddSeconds(i), i));
+            records.Add("orders", 0, i, T0.Add(shift).AddSeconds(i));
+        }
+        cluster.Timestamps[new TopicPartition("orders", 0)] = times;
+        return (cluster, records);
+    }
+
+    [Fact]
+    public async Task Auto_marks_rows_ambiguous_where_every_target_record_is_newer_or_older_and_never_where_times_overlap()
+    {
+        var backup = Backup(("caught-up", Offset(20)), ("half", Offset(8)));
+        var (newer, newerRecords) = Replayed(TimeSpan.FromHours(2));
+        var (older, olderRecords) = Replayed(TimeSpan.FromDays(-1));
+        var (shifted, shiftedRecords) = Target(lead: 3);
+
+        var onNewer = await Plan(newer, newerRecords, new RestoreRequest(backup));
+        var onOlder = await Plan(older, olderRecords, new RestoreRequest(backup));
+        var explicitTime = await Plan(newer, newerRecords, new RestoreRequest(backup) { Translate = TranslateMode.Timestamp });
+        var onShifted = await Plan(shifted, shiftedRecords, new RestoreRequest(backup));
+
+        var caughtUp = onNewer.Groups.Single(g => g.Group == "caught-up").Offsets.Single();
+        var half = onNewer.Groups.Single(g => g.Group == "half").Offsets.Single();
+        Assert.Equal((true, false, 20L, 0L), (caughtUp.IsAmbiguous, caughtUp.Write, caughtUp.IfOffset!.Value, caughtUp.IfTimestamp!.Value));
+        Assert.StartsWith("every record on the target is newer than the last record the group read", caughtUp.Ambiguous, StringComparison.Ordinal);
+        Assert.Equal((true, 8L, 0L), (half.IsAmbiguous, half.IfOffset!.Value, half.IfTimestamp!.Value));
+        Assert.Contains(onNewer.Notes, n => n.StartsWith("warning: 2 partition(s) of 2 group(s) are AMBIGUOUS", StringComparison.Ordinal));
+        Assert.All(onOlder.Groups.SelectMany(g => g.Offsets), o => Assert.StartsWith("every record on the target is older", o.Ambiguous, StringComparison.Ordinal));
+        Assert.DoesNotContain(explicitTime.Groups.SelectMany(g => g.Offsets), o => o.IsAmbiguous);
+        Assert.DoesNotContain(onShifted.Groups.SelectMany(g => g.Offsets), o => o.IsAmbiguous);
+        Assert.Equal(23, onShifted.Groups.Single(g => g.Group == "caught-up").Offsets.Single().NewOffset);
+        // verify cannot compare an ambiguous group: it says so instead of reporting no drift.
+        Assert.Equal(2, DriftReport.Compute(onNewer).Errors.Count);
+    }
+
     [Fact]
     public async Task Auto_uses_offsets_when_record_times_line_up_or_without_times_on_the_same_cluster_and_timestamps_otherwise()
     {

@@ -23,16 +23,23 @@ internal static class PlanTable
             }
             foreach (var o in group.Offsets)
             {
-                yield return [group.Group, o.Topic, N(o.Partition), N(o.BackupOffset), N(o.Current), N(o.LogStart), N(o.LogEnd), N(o.NewOffset), Change(o), o.Derivation ?? "-",
-                    (o.Write ? "" : "NOT WRITTEN: ") + (o.Note ?? "")];
+                if (o.IsAmbiguous)
+                {
+                    // Nothing is decided: both readings are in NOTE, and --execute refuses under auto.
+                    yield return [group.Group, o.Topic, N(o.Partition), N(o.BackupOffset), N(o.Current), N(o.LogStart), N(o.LogEnd), "?", "?", o.Derivation ?? "-", o.Note ?? "AMBIGUOUS"];
+                    continue;
+                }
+                // A row not written keeps the target's offset: NEW shows that one, and what the translation gave goes to NOTE.
+                yield return [group.Group, o.Topic, N(o.Partition), N(o.BackupOffset), N(o.Current), N(o.LogStart), N(o.LogEnd), N(o.Outcome), Change(o), o.Derivation ?? "-",
+                    o.Write ? o.Note ?? "" : $"NOT WRITTEN: {(o.Note is null ? "" : o.Note + "; ")}translated {N(o.NewOffset)}"];
             }
         }
     }
 
     /// <summary>What the group will do next compared to its committed offset on the target: replay or skip records.</summary>
-    private static string Change(PlannedOffset o) => o.Change switch
+    private static string Change(PlannedOffset o) => o.OutcomeChange switch
     {
-        null => "new",
+        null => o.Write ? "new" : "-",
         0 => "=",
         > 0 and var skip => $"skip {skip}",
         var replay => $"replay {-replay}",

@@ -15,6 +15,11 @@ internal static class RestoreReport
         {
             return $"{result.Group}: already at the planned offsets, not written (unchanged)";
         }
+        if (result.Refused)
+        {
+            // An error line of its own, naming the group and (in the refusal) the coordinator: scripts grep for these.
+            return $"error: {result.Group}: refused, not restored: {result.Error}";
+        }
         if (result.Interrupted)
         {
             return $"{result.Group}: {result.Error ?? "interrupted before retrying: not written"}";
@@ -29,25 +34,45 @@ internal static class RestoreReport
         return $"error: {result.Group}: {details}";
     }
 
-    /// <summary>The summary after a complete run; returns the number of groups that failed or were refused.</summary>
+    /// <summary>
+    /// The summary after a complete run: what was written and read back, what was already there, and every group not
+    /// restored (refused by the plan, failed to write, or read back different), by name. Returns how many were not restored.
+    /// </summary>
     public static async Task<int> WriteSummaryAsync(TextWriter error, IReadOnlyList<GroupApplyResult> results)
     {
         ArgumentNullException.ThrowIfNull(error);
         ArgumentNullException.ThrowIfNull(results);
-        var written = results.Count(r => r.Succeeded && !r.WasNoOp);
+        var written = results.Where(r => r.Succeeded && !r.WasNoOp).ToList();
+        var verified = written.Count(r => r.Verified);
         var unchanged = results.Count(r => r.WasNoOp);
-        var failed = results.Count(r => !r.Succeeded && !r.WasNoOp);
-        var parts = new List<string> { $"{written} group(s) restored" };
+        var refused = results.Where(r => r.Refused).Select(r => r.Group).ToList();
+        var readBackFailed = results.Where(r => !r.Refused && !r.WasNoOp && r.Error is null && r.Partitions.All(p => p.Succeeded) && r.VerifyError is not null)
+            .Select(r => r.Group).ToList();
+        var failed = results.Where(r => !r.Refused && !r.Succeeded && !r.WasNoOp).Select(r => r.Group).Except(readBackFailed, StringComparer.Ordinal).ToList();
+        var parts = new List<string>
+        {
+            written.Count == 0 ? "0 group(s) restored"
+            : verified == written.Count ? $"{written.Count} group(s) restored, read back and verified"
+            : $"{written.Count} group(s) restored ({verified} read back and verified)",
+        };
         if (unchanged > 0)
         {
             parts.Add($"{unchanged} already had these offsets (unchanged)");
         }
-        if (failed > 0)
+        if (readBackFailed.Count > 0)
         {
-            parts.Add($"{failed} refused or failed (see above)");
+            parts.Add($"{readBackFailed.Count} written but read back different (see above): {Names(readBackFailed)}");
         }
-        await error.WriteLineAsync($"kmap: done: {string.Join(", ", parts)}");
-        return failed;
+        if (failed.Count > 0)
+        {
+            parts.Add($"{failed.Count} failed, not restored (see above): {Names(failed)}");
+        }
+        if (refused.Count > 0)
+        {
+            parts.Add($"{refused.Count} refused, not restored (see above): {Names(refused)}");
+        }
+        await error.WriteLineAsync($"kmap: done: {string.Join("; ", parts)}");
+        return refused.Count + failed.Count + readBackFailed.Count;
     }
 
     /// <summary>After Ctrl-C: which groups were written, which were not, and how to finish.</summary>
