@@ -206,7 +206,7 @@ main() {
   case "$DRY_RUN" in
     1 | true | yes) reset_mode=--dry-run ;;
   esac
-  # kmap's consumer-groups ends a dry run with this advice instead of "add --execute" (Kafka's tool ignores it).
+  # What kmap's consumer-groups advises at the end of a dry run, instead of its own flag (Kafka's tool ignores it).
   export KMAP_APPLY_HINT="run $program without DRY_RUN=1 or --dry-run"
 
   find_tool "$KAFKA_CONSUMER_GROUPS" kafka-consumer-groups consumer-groups KAFKA_CONSUMER_GROUPS
