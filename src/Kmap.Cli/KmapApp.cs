@@ -37,7 +37,8 @@ public static class KmapApp
         }
 
         var selection = new GlobalOptions.ContextSelection(context.Environment);
-        context = context with { Environment = selection.Read };
+        var stderr = new UsageHintWriter(context.Error);
+        context = context with { Environment = selection.Read, Error = stderr };
         var (root, contextOption) = CreateRoot(context);
         // Group names may start with '@': never read them as response files.
         var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
@@ -63,9 +64,15 @@ public static class KmapApp
         }
         try
         {
-            return await result.InvokeAsync(
+            var exit = await result.InvokeAsync(
                 new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false },
                 cancellationToken);
+            if (exit == ExitCodes.Usage && !stderr.EndsWithHint)
+            {
+                // A command that found the line wrong said why; it ends, as the parser's errors do, with its own help.
+                await stderr.WriteLineAsync($"Run '{HelpCommand(result)} --help' for usage.");
+            }
+            return exit;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

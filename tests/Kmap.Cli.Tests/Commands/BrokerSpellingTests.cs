@@ -104,6 +104,22 @@ public class BrokerSpellingTests
         Assert.EndsWith("Run 'kmap consumer-groups --help' for usage.\n", groups.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("topics", "topics -b h:1")]
+    [InlineData("compare", "compare")]
+    [InlineData("report", "report -brokers h:1 --json --format table")]
+    [InlineData("recreate-topics", "recreate-topics --bootstrap-server h:1 --from /nonexistent/cluster.json")]
+    [InlineData("sandbox", "sandbox --listen nowhere")]
+    [InlineData("config add", "config add x --brokers h:1 --password-env A --password-file B")]
+    public async Task A_usage_error_found_by_a_command_ends_with_that_commands_help_hint_once(string command, string line)
+    {
+        var run = await CliRun.RunAsync(line.Split(' '));
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.EndsWith($"Run 'kmap {command} --help' for usage.\n", run.Stderr, StringComparison.Ordinal);
+        Assert.Single(run.Stderr.Split('\n'), l => l.Contains("--help' for usage", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Every_spelling_reaches_a_real_cluster()
     {
