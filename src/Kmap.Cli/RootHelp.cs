@@ -80,8 +80,9 @@ internal sealed class RootHelpAction(Command root, HelpAction inner) : Synchrono
             "  -h, --help        show this help",
             "",
             "Every command that talks to a cluster takes --brokers HOST:PORT[,HOST:PORT] (also -brokers,",
-            "--bootstrap-server, -b), --context NAME and the auth flags. Environment: KMAP_BROKERS, KMAP_CONTEXT,",
-            "KMAP_SASL_PASSWORD, KMAP_CONFIG (`kmap COMMAND --help` says how they combine).",
+            "--bootstrap-server, -b; compare: --source-brokers, --target-brokers), --context NAME and the auth",
+            "flags. Environment: KMAP_BROKERS, KMAP_CONTEXT, KMAP_SASL_PASSWORD, KMAP_CONFIG (`kmap COMMAND --help`",
+            "says how they combine).",
             GlobalOptions.ExitStatus,
             "Every command's help in one page: docs/cli.md (`kmap docs cli`).",
         ]);
