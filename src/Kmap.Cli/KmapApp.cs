@@ -37,28 +37,66 @@ public static class KmapApp
         }
 
         var selection = new GlobalOptions.ContextSelection(context.Environment);
-        context = context with { Environment = selection.Read };
-        // A plain command named kmap, not RootCommand: usage lines and docs/cli.md must say "kmap" whatever runs the parser.
-        var root = new Command("kmap", """
-            kmap — map Kafka clusters, back up and restore consumer-group offsets.
-
-            The Go tool's one-shot mode is kept (run `kmap -help` for its flags):
-              # back up every group's committed offsets and write a restore script
-              kmap -brokers localhost:9092 -save-offsets consumer-offsets.json -restore-offsets-script restore-offsets.sh
-              # restore them on another cluster, previewing first
-              DRY_RUN=1 BOOTSTRAP_SERVERS=target:9092 ./restore-offsets.sh
-              BOOTSTRAP_SERVERS=target:9092 ./restore-offsets.sh
-
-            With a context (`kmap config add`), brokers and credentials are typed once:
-              kmap config add prod --brokers kafka-1:9093 --security-protocol SASL_SSL \
-                --sasl-mechanism SCRAM-SHA-512 --sasl-username kmap --password-env PROD_KAFKA_PASSWORD --use
-              kmap --context prod -save-offsets consumer-offsets.json -restore-offsets-script restore-offsets.sh
-              kmap consumer-groups --context prod --list
-
-            Exit status: 0 success, 1 failure, 2 usage error, 3 partial success.
-            """)
+        var stderr = new UsageHintWriter(context.Error);
+        context = context with { Environment = selection.Read, Error = stderr };
+        var (root, contextOption) = CreateRoot(context);
+        // Group names may start with '@': never read them as response files.
+        var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (result.Errors.Count > 0)
         {
-            new HelpOption(),
+            foreach (var error in result.Errors)
+            {
+                await context.Error.WriteLineAsync($"kmap: {SecretRedaction.Redact(error.Message, args, context.Environment)}");
+            }
+            await context.Error.WriteLineAsync($"Run '{HelpCommand(result)} --help' for usage.");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            selection.Name = result.GetValue(contextOption);
+        }
+        catch (InvalidOperationException e)
+        {
+            // "--context a --context b" beside --help: the parser leaves the help to run and the error to the reader.
+            await context.Error.WriteLineAsync($"kmap: {e.Message}");
+            await context.Error.WriteLineAsync($"Run '{HelpCommand(result)} --help' for usage.");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            var exit = await result.InvokeAsync(
+                new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false },
+                cancellationToken);
+            if (exit == ExitCodes.Usage && !stderr.EndsWithHint)
+            {
+                // A command that found the line wrong said why; it ends, as the parser's errors do, with its own help.
+                await stderr.WriteLineAsync($"Run '{HelpCommand(result)} --help' for usage.");
+            }
+            return exit;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await context.Error.WriteLineAsync("kmap: cancelled");
+            return ExitCodes.Failure;
+        }
+        catch (Exception e) when (context.Environment("KMAP_DEBUG") is not ("1" or "true"))
+        {
+            // Commands report the failures they expect; this is the net for the rest: one line, no stack trace.
+            await context.Error.WriteLineAsync($"kmap: unexpected error ({e.GetType().Name}): {e.Message}");
+            await context.Error.WriteLineAsync("kmap: set KMAP_DEBUG=1 for the details, and please report it.");
+            return ExitCodes.Failure;
+        }
+    }
+
+    /// <summary>The command tree, and its recursive --context option.</summary>
+    internal static (Command Root, Option<string?> Context) CreateRoot(CliContext context)
+    {
+        // A plain command named kmap, not RootCommand: usage lines and docs/cli.md must say "kmap" whatever runs the parser.
+        var help = new HelpOption();
+        // Its --help is RootHelpAction's one screen, not this description.
+        var root = new Command("kmap", "kmap — map Kafka clusters, back up and restore consumer-group offsets.")
+        {
+            help,
             SandboxCommand.Create(),
             DemoCommand.Create(context),
             ConsumerGroupsCommand.Create(context),
@@ -78,46 +116,22 @@ public static class KmapApp
         var contextOption = GlobalOptions.CreateContextOption();
         root.Options.Add(contextOption);
         GlobalOptions.AddHelpEpilogue(root);
-        // Group names may start with '@': never read them as response files.
-        var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
-        if (result.Errors.Count > 0)
+        // `kmap --help` fits a screen; every command's own --help keeps the parser's full page.
+        help.Action = new RootHelpAction(root, (HelpAction)help.Action!);
+        return (root, contextOption);
+    }
+
+    /// <summary>"kmap restore" for a line that reached restore (or "kmap config add"): a usage error points at that command's help.</summary>
+    internal static string HelpCommand(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var names = new List<string>();
+        for (var command = result.CommandResult; command is not null; command = command.Parent as System.CommandLine.Parsing.CommandResult)
         {
-            foreach (var error in result.Errors)
-            {
-                await context.Error.WriteLineAsync($"kmap: {SecretRedaction.Redact(error.Message, args, context.Environment)}");
-            }
-            await context.Error.WriteLineAsync("Run 'kmap --help' for usage.");
-            return ExitCodes.Usage;
+            names.Add(command.Command.Name);
         }
-        try
-        {
-            selection.Name = result.GetValue(contextOption);
-        }
-        catch (InvalidOperationException e)
-        {
-            // "--context a --context b" beside --help: the parser leaves the help to run and the error to the reader.
-            await context.Error.WriteLineAsync($"kmap: {e.Message}");
-            await context.Error.WriteLineAsync("Run 'kmap --help' for usage.");
-            return ExitCodes.Usage;
-        }
-        try
-        {
-            return await result.InvokeAsync(
-                new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false },
-                cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            await context.Error.WriteLineAsync("kmap: cancelled");
-            return ExitCodes.Failure;
-        }
-        catch (Exception e) when (context.Environment("KMAP_DEBUG") is not ("1" or "true"))
-        {
-            // Commands report the failures they expect; this is the net for the rest: one line, no stack trace.
-            await context.Error.WriteLineAsync($"kmap: unexpected error ({e.GetType().Name}): {e.Message}");
-            await context.Error.WriteLineAsync("kmap: set KMAP_DEBUG=1 for the details, and please report it.");
-            return ExitCodes.Failure;
-        }
+        names.Reverse();
+        return string.Join(' ', names);
     }
 
     public static string Version =>

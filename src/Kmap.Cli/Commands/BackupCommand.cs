@@ -51,7 +51,7 @@ public static class BackupCommand
             }
             catch (FormatException e)
             {
-                return await CommandErrors.UsageAsync(context, e.Message);
+                return await CommandErrors.UsageAsync(context, parse, e.Message);
             }
             var path = parse.GetValue(output)!;
             var sincePath = parse.GetValue(since);

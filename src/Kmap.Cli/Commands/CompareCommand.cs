@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Kmap.Core.Cluster;
 using Kmap.Core.ClusterMap;
+using Kmap.Core.Config;
 using Kmap.Kafka;
 using Map = Kmap.Core.ClusterMap.ClusterMap;
 
@@ -39,6 +40,11 @@ public static class CompareCommand
               kmap compare --source-context prod --target-context dr --format json
               kmap compare --source-brokers a:9092 --target-brokers b:9093 --target-command-config b.properties
 
+            When the two clusters hold the same records at other offsets (after MirrorMaker 2, a replay or
+            `kmap restore --translate`), a group offset that differs as a number but points at the same place
+            is shown with a NOTE and not counted when both sides are live and record times say so: the
+            record each side reads next has the same time, or both are caught up and their last records do.
+
             Exit status: 0 equal, 3 different, 1 failure, 2 usage error.
             """)
         {
@@ -72,10 +78,11 @@ public static class CompareCommand
                 return ExitCodes.Usage;
             }
             Map sourceMap, targetMap;
+            ConnectionSettings? sourceSettings, targetSettings;
             try
             {
-                sourceMap = await ReadSideAsync(source, parse, paths, context, cancellationToken);
-                targetMap = await ReadSideAsync(target, parse, paths, context, cancellationToken);
+                (sourceMap, sourceSettings) = await ReadSideAsync(source, parse, paths, context, cancellationToken);
+                (targetMap, targetSettings) = await ReadSideAsync(target, parse, paths, context, cancellationToken);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
             {
@@ -87,9 +94,21 @@ public static class CompareCommand
                 await context.Error.WriteLineAsync($"kmap compare: {e.Message}");
                 return ExitCodes.Failure;
             }
-            var differences = ClusterComparison.Compare(sourceMap, targetMap, options);
+            IReadOnlyList<ClusterDifference> differences;
+            try
+            {
+                // Offsets that differ as numbers but point at the same records (a translated restore) are marked, not counted.
+                differences = await TranslatedOffsets.MarkAsync(ClusterComparison.Compare(sourceMap, targetMap, options), sourceMap, targetMap,
+                    sourceSettings is null ? null : new KafkaRecordReader(sourceSettings), targetSettings is null ? null : new KafkaRecordReader(targetSettings),
+                    cancellationToken);
+            }
+            catch (ClusterException e)
+            {
+                await context.Error.WriteLineAsync($"kmap compare: reading the record times at the groups' offsets: {e.Message}");
+                return ExitCodes.Failure;
+            }
             await context.Out.WriteAsync(asJson ? Json(sourceMap, targetMap, differences) : Table(sourceMap, targetMap, differences));
-            return differences.Count == 0 ? ExitCodes.Success : ExitCodes.Partial;
+            return differences.All(d => d.Equivalence is not null) ? ExitCodes.Success : ExitCodes.Partial;
         });
         return command;
     }
@@ -111,14 +130,15 @@ public static class CompareCommand
         return options;
     }
 
-    private static async Task<Map> ReadSideAsync(ConnectionOptions side, ParseResult parse, Queue<string> paths, CliContext context, CancellationToken cancellationToken)
+    /// <summary>A side's map, and its connection when it is live (record times are read there).</summary>
+    private static async Task<(Map Map, ConnectionSettings? Settings)> ReadSideAsync(ConnectionOptions side, ParseResult parse, Queue<string> paths, CliContext context, CancellationToken cancellationToken)
     {
         if (!side.IsGiven(parse))
         {
             var path = paths.Dequeue();
             try
             {
-                return ClusterMapJson.Deserialize(await File.ReadAllTextAsync(path, cancellationToken));
+                return (ClusterMapJson.Deserialize(await File.ReadAllTextAsync(path, cancellationToken)), null);
             }
             catch (FormatException e)
             {
@@ -127,7 +147,7 @@ public static class CompareCommand
         }
         var settings = side.Build(parse, context);
         using var admin = new KafkaAdmin(settings, log: m => context.Error.WriteLine($"kmap: {m}"));
-        return await new ClusterMapReader(admin, context.Time).ReadAsync(settings.BootstrapServers, cancellationToken);
+        return (await new ClusterMapReader(admin, context.Time).ReadAsync(settings.BootstrapServers, cancellationToken), settings);
     }
 
     private static string Table(Map source, Map target, IReadOnlyList<ClusterDifference> differences)
@@ -138,14 +158,21 @@ public static class CompareCommand
         {
             return text.Append("The clusters are equal.\n").ToString();
         }
-        string[] header = ["KIND", "SUBJECT", "SOURCE", "TARGET"];
-        var rows = differences.Select(d => new[] { d.Kind, d.Subject, d.Source ?? "(absent)", d.Target ?? "(absent)" }).ToList();
+        var equivalents = differences.Count(d => d.Equivalence is not null);
+        string[] header = equivalents == 0 ? ["KIND", "SUBJECT", "SOURCE", "TARGET"] : ["KIND", "SUBJECT", "SOURCE", "TARGET", "NOTE"];
+        var rows = differences.Select(d => new[] { d.Kind, d.Subject, d.Source ?? "(absent)", d.Target ?? "(absent)", d.Equivalence ?? "" }.Take(header.Length).ToArray()).ToList();
         var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
         foreach (var row in rows.Prepend(header))
         {
             text.Append(string.Join("  ", row.Select((c, i) => i == row.Length - 1 ? c : c.PadRight(widths[i])))).Append('\n');
         }
-        return text.Append($"{differences.Count} difference(s).\n").ToString();
+        if (equivalents == 0)
+        {
+            return text.Append($"{differences.Count} difference(s).\n").ToString();
+        }
+        var real = differences.Count - equivalents;
+        text.Append(real == 0 ? "The clusters are equal" : $"{real} difference(s)");
+        return text.Append($"; {equivalents} group offset(s) differ as numbers only: the same position in each cluster's log (NOTE).\n").ToString();
     }
 
     private static string Json(Map source, Map target, IReadOnlyList<ClusterDifference> differences)
@@ -156,7 +183,8 @@ public static class CompareCommand
             json.WriteStartObject();
             json.WriteString("source", source.Cluster);
             json.WriteString("target", target.Cluster);
-            json.WriteBoolean("equal", differences.Count == 0);
+            json.WriteBoolean("equal", differences.All(d => d.Equivalence is not null));
+            json.WriteNumber("translated_equivalents", differences.Count(d => d.Equivalence is not null));
             json.WriteStartArray("differences");
             foreach (var d in differences)
             {
@@ -165,6 +193,10 @@ public static class CompareCommand
                 json.WriteString("subject", d.Subject);
                 json.WriteString("source", d.Source);
                 json.WriteString("target", d.Target);
+                if (d.Equivalence is not null)
+                {
+                    json.WriteString("equivalent", d.Equivalence);
+                }
                 json.WriteEndObject();
             }
             json.WriteEndArray();

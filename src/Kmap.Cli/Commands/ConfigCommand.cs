@@ -155,7 +155,7 @@ public static class ConfigCommand
     private static Command Add(CliContext context, ConfigStore store)
     {
         var name = new Argument<string>("NAME") { Description = "the context's name" };
-        var brokers = new Option<string>("--brokers") { Description = "comma-separated bootstrap brokers", HelpName = "host:port[,host:port]", Required = true };
+        var brokers = new Option<string>("--brokers", [.. ConnectionOptions.BrokerSpellings.Skip(1)]) { Description = "comma-separated bootstrap brokers", HelpName = "host:port[,host:port]", Required = true };
         var protocol = new Option<string?>("--security-protocol") { Description = "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL", HelpName = "PROTOCOL" };
         var mechanism = new Option<string?>("--sasl-mechanism") { Description = "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512", HelpName = "MECHANISM" };
         var user = new Option<string?>("--sasl-username") { Description = "SASL username", HelpName = "NAME" };

@@ -10,11 +10,21 @@ namespace Kmap.Cli.Commands;
 /// </summary>
 internal sealed class ConnectionOptions
 {
-    /// <summary>The bootstrap option is `--brokers` (alias `--bootstrap-server`) unless a command speaks like a Kafka tool.</summary>
+    /// <summary>
+    /// Every spelling of the brokers a cluster command accepts: the Go tool's, GNU's, Apache Kafka's tools' and kcat's.
+    /// A command shows its own first (`--bootstrap-server` where it speaks like a Kafka tool); all are accepted everywhere.
+    /// </summary>
+    public static readonly IReadOnlyList<string> BrokerSpellings = ["--brokers", "-brokers", "--bootstrap-server", "-b"];
+
+    /// <summary>The bootstrap option is `--brokers` unless a command speaks like a Kafka tool; it takes every <see cref="BrokerSpellings"/>.</summary>
     public ConnectionOptions(string bootstrapName = "--brokers", params string[] bootstrapAliases)
-        : this(null, bootstrapName, bootstrapAliases.Length == 0 && bootstrapName == "--brokers" ? ["--bootstrap-server"] : bootstrapAliases)
+        : this(null, bootstrapName, [.. bootstrapAliases.Concat(BrokerSpellings).Where(a => a != bootstrapName).Distinct(StringComparer.Ordinal)])
     {
     }
+
+    /// <summary>A side's spellings: `--source-brokers`, `-source-brokers`, `--source-bootstrap-server`, `-source-bootstrap-server`.</summary>
+    public static IReadOnlyList<string> SideBrokerSpellings(string side) =>
+        [$"--{side}-brokers", $"-{side}-brokers", $"--{side}-bootstrap-server", $"-{side}-bootstrap-server"];
 
     private ConnectionOptions(string? side, string bootstrapName, string[] bootstrapAliases)
     {
@@ -44,7 +54,7 @@ internal sealed class ConnectionOptions
     }
 
     /// <summary>One side of a two-cluster command: `--source-brokers`, `--source-context`, `--source-command-config`, `--source-sasl-…`.</summary>
-    public static ConnectionOptions ForSide(string side) => new(side, $"--{side}-brokers", [$"--{side}-bootstrap-server"]);
+    public static ConnectionOptions ForSide(string side) => new(side, $"--{side}-brokers", [.. SideBrokerSpellings(side).Skip(1)]);
 
     /// <summary>null for a command's only cluster; "source" or "target" for a side.</summary>
     public string? Side { get; }

@@ -85,7 +85,7 @@ public static class RestoreCommand
             }
             catch (FormatException e)
             {
-                return await CommandErrors.UsageAsync(context, e.Message);
+                return await CommandErrors.UsageAsync(context, parse, e.Message);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
             {
@@ -226,7 +226,7 @@ public static class RestoreCommand
             }
             catch (ArgumentException e)
             {
-                return await CommandErrors.UsageAsync(context, e.Message);
+                return await CommandErrors.UsageAsync(context, parse, e.Message);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -21,6 +21,10 @@ public static class SandboxCommand
         var latency = new Option<int>("--latency-ms") { Description = "delay of every response, as a network link would add", DefaultValueFactory = _ => 0 };
         var dataDir = new Option<string?>("--data-dir") { Description = "keep topics, records and committed offsets here across restarts" };
         var faults = new Option<string?>("--faults") { Description = "inject faults: entries joined by ';' (see below and docs/sandbox.md)" };
+        var exitOnStdinClose = new Option<bool>("--exit-on-stdin-close")
+        {
+            Description = "stop cleanly (exit 0) when standard input reaches end of file: the sandbox ends with the program feeding it",
+        };
 
         var command = new Command("sandbox", """
             Run a Kafka-protocol cluster on loopback, for tests and rehearsals.
@@ -33,6 +37,8 @@ public static class SandboxCommand
               kmap sandbox --tls-cert broker.pem --tls-key broker.key --tls-client-ca ca.pem
               kmap sandbox --latency-ms 5 --data-dir /tmp/kmap-sandbox
               kmap sandbox --brokers 3 --faults 'seed=7;error=0.2:NOT_COORDINATOR@OffsetCommit,OffsetFetch;stall=5000@OffsetFetch'
+              # a sandbox for one command, stopped when the shell closes its stdin (bash):
+              coproc SB { kmap sandbox --exit-on-stdin-close; }; read -r B <&"${SB[0]}"; kcat -b "$B" -L; exec {SB[1]}>&-; wait
 
             --faults SPEC, entries joined by ';' ('@API,API' limits an entry to those APIs, by Kafka's API names):
               seed=N                               random choices come from N, so a run can be repeated
@@ -46,7 +52,7 @@ public static class SandboxCommand
               move-coordinators=EVERY_MS           every group's coordinator moves to the next broker this often
             """)
         {
-            listen, brokers, autoCreate, mechanisms, users, tlsCert, tlsKey, tlsClientCa, latency, dataDir, faults,
+            listen, brokers, autoCreate, mechanisms, users, tlsCert, tlsKey, tlsClientCa, latency, dataDir, faults, exitOnStdinClose,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -98,12 +104,12 @@ public static class SandboxCommand
                 Faults = faultSpec,
                 Log = message => Console.Error.WriteLine($"[sandbox] {message}"),
             };
-            return await RunAsync(options, cancellationToken);
+            return await RunAsync(options, parse.GetValue(exitOnStdinClose), cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(SandboxOptions options, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(SandboxOptions options, bool exitOnStdinClose, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
@@ -131,6 +137,10 @@ public static class SandboxCommand
         {
             await Console.Out.WriteLineAsync(cluster.BootstrapServers);
             await Console.Out.FlushAsync(CancellationToken.None);
+            if (exitOnStdinClose)
+            {
+                StopAtEndOfInput(stop);
+            }
             try
             {
                 await Task.Delay(Timeout.Infinite, stop.Token);
@@ -141,5 +151,39 @@ public static class SandboxCommand
             await Console.Error.WriteLineAsync("[sandbox] stopping");
         }
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Reads (and drops) standard input on a thread of its own; at end of file (the writer closed its end, or died)
+    /// the sandbox stops as on SIGTERM. The thread is left blocked in read when a signal stops the sandbox first.
+    /// </summary>
+    private static void StopAtEndOfInput(CancellationTokenSource stop)
+    {
+        var reader = new Thread(() =>
+        {
+            try
+            {
+                using var input = Console.OpenStandardInput();
+                var buffer = new byte[4096];
+                while (input.Read(buffer) > 0)
+                {
+                }
+            }
+            catch (IOException)
+            {
+                // an unreadable stdin ends like a closed one
+            }
+            Console.Error.WriteLine("[sandbox] standard input closed");
+            try
+            {
+                stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // the sandbox had already stopped
+            }
+        })
+        { IsBackground = true, Name = "sandbox stdin" };
+        reader.Start();
     }
 }

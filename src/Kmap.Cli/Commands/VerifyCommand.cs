@@ -51,7 +51,7 @@ public static class VerifyCommand
             }
             catch (FormatException e)
             {
-                return await CommandErrors.UsageAsync(context, e.Message);
+                return await CommandErrors.UsageAsync(context, parse, e.Message);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
             {

@@ -32,7 +32,7 @@ internal static class CompatFlags
 
     public static readonly IReadOnlyList<GoFlag> All =
     [
-        new(Brokers, false, "comma-separated bootstrap brokers (default localhost:9092)", "host:port[,host:port]"),
+        new(Brokers, false, "comma-separated bootstrap brokers (default localhost:9092)", "host:port[,host:port]") { Aliases = ["bootstrap-server", "b"] },
         new(SaveOffsets, false, "write every consumer group's committed offsets to this JSON file", "FILE"),
         new(RestoreOffsetsScript, false, "write a bash script that restores those offsets (on this or another cluster)", "FILE"),
         new(SecurityProtocol, false, "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (a username alone implies SASL_PLAINTEXT)", "PROTOCOL"),

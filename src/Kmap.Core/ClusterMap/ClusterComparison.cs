@@ -12,7 +12,14 @@ public sealed record CompareOptions
 }
 
 /// <summary>One difference between two clusters. Source and Target are null when the thing is absent on that side.</summary>
-public sealed record ClusterDifference(string Kind, string Subject, string? Source, string? Target);
+public sealed record ClusterDifference(string Kind, string Subject, string? Source, string? Target)
+{
+    /// <summary>
+    /// For a group offset whose numbers differ but which points at the same place of each cluster's log (a translated
+    /// restore): why the two are equivalent. Such a row is shown, but is not a difference.
+    /// </summary>
+    public string? Equivalence { get; init; }
+}
 
 /// <summary>
 /// Compares two cluster maps the way a migration is checked: topics, partition counts, replication

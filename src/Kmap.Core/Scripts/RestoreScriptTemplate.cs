@@ -206,6 +206,8 @@ main() {
   case "$DRY_RUN" in
     1 | true | yes) reset_mode=--dry-run ;;
   esac
+  # What kmap's consumer-groups advises at the end of a dry run, instead of its own flag (Kafka's tool ignores it).
+  export KMAP_APPLY_HINT="run $program without DRY_RUN=1 or --dry-run"
 
   find_tool "$KAFKA_CONSUMER_GROUPS" kafka-consumer-groups consumer-groups KAFKA_CONSUMER_GROUPS
   read_command_config

@@ -20,6 +20,10 @@ internal static class CliReference
             {
                 action.MaxWidth = Width;
             }
+            else if (help.Action is RootHelpAction shortHelp)
+            {
+                shortHelp.Inner.MaxWidth = Width;
+            }
         }
         var text = new StringBuilder();
         text.Append("""

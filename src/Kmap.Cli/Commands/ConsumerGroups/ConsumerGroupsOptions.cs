@@ -5,7 +5,7 @@ namespace Kmap.Cli.Commands.ConsumerGroups;
 /// <summary>The options of `kmap consumer-groups`, named as kafka-consumer-groups.sh names them.</summary>
 internal sealed class ConsumerGroupsOptions
 {
-    public Option<string?> BootstrapServer { get; } = new("--bootstrap-server") { Description = "REQUIRED: the server(s) to connect to, host:port[,host:port]" };
+    public Option<string?> BootstrapServer { get; } = new("--bootstrap-server", [.. ConnectionOptions.BrokerSpellings.Where(s => s != "--bootstrap-server")]) { Description = "REQUIRED: the server(s) to connect to, host:port[,host:port]" };
     public Option<string?> CommandConfig { get; } = new("--command-config") { Description = "client.properties with security settings (security.protocol, sasl.*, ssl.* as PEM)" };
     public Option<bool> List { get; } = new("--list") { Description = "list all consumer groups" };
     public Option<bool> Describe { get; } = new("--describe") { Description = "describe groups: offsets and lag (default), --members or --state" };

@@ -13,6 +13,9 @@ namespace Kmap.Cli.Commands.ConsumerGroups;
 /// </summary>
 internal static class ResetOffsetsAction
 {
+    /// <summary>What a dry run advises to apply the plan instead of "add --execute"; the generated restore script sets it.</summary>
+    public const string ApplyHintVariable = "KMAP_APPLY_HINT";
+
     /// <summary>
     /// Group commits in flight at once. Kafka's OffsetCommit carries one group, so a reset of thousands of groups
     /// (the restore script's batch mode) is as fast as the commits that overlap.
@@ -68,7 +71,9 @@ internal static class ResetOffsetsAction
         }
         if (!request.Execute)
         {
-            await context.Error.WriteLineAsync("kmap: dry run: nothing changed (add --execute to apply this plan)");
+            // The restore script runs this command and sets KMAP_APPLY_HINT: there the advice is the script's, not --execute.
+            var apply = context.Environment(ApplyHintVariable) is { Length: > 0 } hint ? hint : "add --execute";
+            await context.Error.WriteLineAsync($"kmap: dry run: nothing changed ({apply} to apply this plan)");
         }
         if (failures.Count == 0)
         {
