@@ -87,8 +87,12 @@ public class CommandLineFuzzTests
             // An option still waiting for its value would take "--help" as that value, so it gets one first;
             // "--from=" with nothing after '=' waits for its value in the next token as well.
             string[] switches = ["--execute", "--all-groups", "--reset-offsets", "--tls-skip-verify", "--list", "--describe", "--delete", "--export", "--dry-run", "--verbose", "-h", "-?"];
-            var waiting = args is [.., var last] && ((options.Contains(last) && !switches.Contains(last)) || (last.EndsWith('=') && options.Contains(last[..^1])));
-            string[] line = [.. command.Split(' '), .. args, .. waiting ? new[] { "value" } : [], "--help"];
+            // After a bare "--" every token is an operand, "--help" too (kmap diff would then open the files named),
+            // so "--help" goes before the first "--".
+            var end = Array.IndexOf(args, "--");
+            var (before, after) = end < 0 ? (args, Array.Empty<string>()) : (args[..end], args[end..]);
+            var waiting = before is [.., var last] && ((options.Contains(last) && !switches.Contains(last)) || (last.EndsWith('=') && options.Contains(last[..^1])));
+            string[] line = [.. command.Split(' '), .. before, .. waiting ? new[] { "value" } : [], "--help", .. after];
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
             limit.CancelAfter(TimeSpan.FromSeconds(20));
             var stdout = new StringWriter();
