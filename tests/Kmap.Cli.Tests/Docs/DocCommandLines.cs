@@ -6,7 +6,10 @@ namespace Kmap.Cli.Tests.Docs;
 /// <summary>One `kmap …` invocation shown in a fenced block of a guide: where it is, as written, and its arguments.</summary>
 public sealed record DocCommandLine(string File, int Line, string Text, IReadOnlyList<string> Args)
 {
-    public string Where => $"{File}:{Line}";
+    /// <summary>From a `code span` of the prose rather than a fenced block: often a fragment or a synopsis.</summary>
+    public bool Inline { get; init; }
+
+    public string Where => Inline ? $"{File}:{Line} (inline)" : $"{File}:{Line}";
 
     public override string ToString() => $"{Where}: {Text}";
 }
@@ -32,6 +35,32 @@ public static partial class DocCommandLines
         ];
 
     public static IReadOnlyList<DocCommandLine> All() => [.. Guides.SelectMany(g => Read(g, File.ReadAllLines(Path.Combine(RepositoryRoot, g))))];
+
+    /// <summary>The `kmap …` code spans of the prose (outside fenced blocks), split at spaces; `\|` in a table is `|`.</summary>
+    public static IReadOnlyList<DocCommandLine> AllInline() => [.. Guides.SelectMany(g => ReadInline(g, File.ReadAllLines(Path.Combine(RepositoryRoot, g))))];
+
+    public static IEnumerable<DocCommandLine> ReadInline(string file, IReadOnlyList<string> lines)
+    {
+        var inFence = false;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (lines[i].TrimStart().StartsWith("```", StringComparison.Ordinal))
+            {
+                inFence = !inFence;
+                continue;
+            }
+            if (inFence)
+            {
+                continue;
+            }
+            foreach (Match span in InlineKmap().Matches(lines[i]))
+            {
+                var text = span.Groups[1].Value.Replace("\\|", "|", StringComparison.Ordinal);
+                var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                yield return new DocCommandLine(file, i + 1, text, words[1..]) { Inline = true };
+            }
+        }
+    }
 
     public static IEnumerable<DocCommandLine> Read(string file, IReadOnlyList<string> lines)
     {
@@ -87,6 +116,9 @@ public static partial class DocCommandLines
 
     [GeneratedRegex(@"(^|[\s(;|&])(\./)?kmap(\s|$|\))")]
     private static partial Regex KmapWord();
+
+    [GeneratedRegex(@"`((?:\./)?kmap(?: [^`]*)?)`")]
+    private static partial Regex InlineKmap();
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*=")]
     private static partial Regex Assignment();

@@ -58,6 +58,29 @@ public partial class DocCommandTests
     }
 
     [Fact]
+    public async Task Every_kmap_code_span_of_the_prose_names_only_commands_and_flags_that_exist()
+    {
+        // Spans are often fragments (`kmap restore --execute`, `kmap diff`): a missing required option is fine there,
+        // an unknown command or flag is not. Alternatives (`--list|--describe`, `table|json`) are checked one by one.
+        var failures = new List<string>();
+        var spans = DocCommandLines.AllInline();
+        foreach (var span in spans)
+        {
+            foreach (var args in Variants(span.Args).SelectMany(Alternatives))
+            {
+                var unknown = (await ParseErrorsAsync(WithPlaceholderBrokers(args))).Where(IsUnknownWord).ToList();
+                if (unknown.Count > 0)
+                {
+                    failures.Add($"{span.Where}: `{span.Text}`\n    checked: kmap {string.Join(' ', args)}\n    -> {string.Join("; ", unknown)}");
+                }
+            }
+        }
+
+        Assert.True(spans.Count >= 20, $"only {spans.Count} `kmap …` spans found");
+        Assert.True(failures.Count == 0, $"{failures.Count} `kmap …` span(s) of the guides name what kmap does not have:\n{string.Join('\n', failures)}");
+    }
+
+    [Fact]
     public async Task The_parse_check_catches_an_unknown_command_an_unknown_flag_and_an_unsupported_go_flag()
     {
         Assert.Null(await ParseErrorAsync(["backup", "--brokers", Placeholder, "-o", "offsets.json"]));
@@ -185,8 +208,40 @@ public partial class DocCommandTests
 
     private static string[] WithPlaceholderBrokers(IReadOnlyList<string> args) => [.. args.Select(a => Cluster().Replace(a, Placeholder))];
 
+    /// <summary>`--list|--describe` is two lines to check; a value `table|json` is checked as its first choice.</summary>
+    internal static IEnumerable<IReadOnlyList<string>> Alternatives(IReadOnlyList<string> args)
+    {
+        var at = args.ToList().FindIndex(a => a.Contains('|', StringComparison.Ordinal));
+        if (at < 0)
+        {
+            yield return args;
+            yield break;
+        }
+        var choices = args[at].Split('|');
+        foreach (var choice in args[at].StartsWith('-') ? choices : choices[..1])
+        {
+            foreach (var rest in Alternatives([.. args.Take(at), choice, .. args.Skip(at + 1)]))
+            {
+                yield return rest;
+            }
+        }
+    }
+
+    /// <summary>An error saying a word is not a command or flag kmap knows (not a missing option or a bad value).</summary>
+    private static bool IsUnknownWord(string error) =>
+        error.Contains("Unrecognized command or argument", StringComparison.Ordinal)
+        || error.Contains("flag provided but not defined", StringComparison.Ordinal)
+        || error.Contains("not yet supported", StringComparison.Ordinal)
+        || error.Contains("unknown flag", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Null when kmap's parser accepts the arguments, else what it said. Nothing connects anywhere.</summary>
     internal static async Task<string?> ParseErrorAsync(string[] args)
+    {
+        var errors = await ParseErrorsAsync(args);
+        return errors.Count == 0 ? null : string.Join("; ", errors);
+    }
+
+    internal static Task<IReadOnlyList<string>> ParseErrorsAsync(string[] args)
     {
         // As KmapApp decides: a first word (after --context NAME) that is a flag means the Go tool's one-shot mode.
         var first = args is ["--context", _, ..] ? 2 : args is [var a, ..] && a.StartsWith("--context=", StringComparison.Ordinal) ? 1 : 0;
@@ -195,14 +250,14 @@ public partial class DocCommandTests
             var parsed = CompatCommandLine.Parse(args);
             if (parsed.Error is not null)
             {
-                return parsed.Error;
+                return Task.FromResult<IReadOnlyList<string>>([parsed.Error]);
             }
             var unsupported = CompatFlags.All.Where(f => f.NotYetSupported && parsed.IsSet(f.Name)).Select(f => "-" + f.Name).ToList();
-            return unsupported.Count > 0 ? $"{string.Join(", ", unsupported)}: not yet supported" : null;
+            return Task.FromResult<IReadOnlyList<string>>(unsupported.Count > 0 ? [$"{string.Join(", ", unsupported)}: not yet supported"] : []);
         }
         // A sub-command: parsed, never run. (With --help appended the parser would not report unknown flags.)
         var result = CommandTree.Value.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
-        return result.Errors.Count == 0 ? null : string.Join("; ", result.Errors.Select(e => e.Message));
+        return Task.FromResult<IReadOnlyList<string>>([.. result.Errors.Select(e => e.Message)]);
     }
 
     /// <summary>
