@@ -36,6 +36,35 @@ public static partial class DocCommandLines
 
     public static IReadOnlyList<DocCommandLine> All() => [.. Guides.SelectMany(g => Read(g, File.ReadAllLines(Path.Combine(RepositoryRoot, g))))];
 
+    /// <summary>The jq commands of a guide's fenced blocks, a query spanning lines (inside its quotes) joined to one.</summary>
+    public static IEnumerable<DocCommandLine> JqCommands(string file)
+    {
+        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot, file));
+        var inFence = false;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].TrimStart().StartsWith("```", StringComparison.Ordinal))
+            {
+                inFence = !inFence;
+                continue;
+            }
+            if (!inFence || !lines[i].StartsWith("jq ", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var start = i;
+            var text = lines[i];
+            while (text.Count(c => c == '\'') % 2 == 1 && i + 1 < lines.Length)
+            {
+                text += "\n" + lines[++i];
+            }
+            if (ShellWords.Commands(text) is [["jq", ..] jq, ..])
+            {
+                yield return new DocCommandLine(file, start + 1, text, [.. jq.Skip(1)]);
+            }
+        }
+    }
+
     /// <summary>The `kmap …` code spans of the prose (outside fenced blocks), split at spaces; `\|` in a table is `|`.</summary>
     public static IReadOnlyList<DocCommandLine> AllInline() => [.. Guides.SelectMany(g => ReadInline(g, File.ReadAllLines(Path.Combine(RepositoryRoot, g))))];
 

@@ -176,6 +176,19 @@ public partial class DocCommandTests
             }
         }
 
+        // The guide's jq queries on the Go-style file (its promise: every query that worked on the Go tool's files works).
+        var queries = DocCommandLines.JqCommands("docs/CONSUMER_OFFSETS.md").ToList();
+        Assert.True(queries.Count >= 4, $"only {queries.Count} jq commands found in docs/CONSUMER_OFFSETS.md");
+        foreach (var query in queries)
+        {
+            var result = await ProcessRunner.RunAsync("jq", query.Args, workingDirectory: dir.Path);
+            if (result.ExitCode != 0 || result.Stdout.Trim().Length == 0
+                || (query.Text.Contains("my-consumer-group", StringComparison.Ordinal) && !result.Stdout.Contains("orders", StringComparison.Ordinal)))
+            {
+                failures.Add($"{query.Where}: {query.Text}\n    exit {result.ExitCode}, stdout: {result.Stdout.Trim()}\n    {result.Stderr.Trim()}");
+            }
+        }
+
         Assert.True(failures.Count == 0, string.Join('\n', failures));
         Assert.True(File.Exists(dir.File("consumer-offsets.json")) && File.Exists(dir.File("restore-offsets.sh")) && File.Exists(dir.File("offsets.json")));
     }
