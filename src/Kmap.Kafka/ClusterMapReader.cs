@@ -17,6 +17,9 @@ public sealed class ClusterMapReader(KafkaAdmin admin, TimeProvider time)
     /// <summary>How many groups' offsets are fetched at once (librdkafka answers one group per call).</summary>
     private const int GroupConcurrency = 16;
 
+    /// <summary>Told (groups read, groups in all) while the map reads the groups' committed offsets; null: nobody listens.</summary>
+    public Action<int, int>? GroupProgress { get; init; }
+
     public async Task<ClusterMap> ReadAsync(string cluster, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(admin);
@@ -200,6 +203,7 @@ public sealed class ClusterMapReader(KafkaAdmin admin, TimeProvider time)
     {
         var committed = new Dictionary<string, IReadOnlyList<CommittedOffset>>(StringComparer.Ordinal);
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var done = 0;
         using var gate = new SemaphoreSlim(GroupConcurrency);
         await Task.WhenAll(names.Select(async name =>
         {
@@ -222,6 +226,7 @@ public sealed class ClusterMapReader(KafkaAdmin admin, TimeProvider time)
             finally
             {
                 gate.Release();
+                GroupProgress?.Invoke(Interlocked.Increment(ref done), names.Count);
             }
         }));
         return (committed, errors);

@@ -28,19 +28,20 @@ internal sealed partial class KafkaClientLog(Action<string>? log, Wire.WireRetry
             return;
         }
         var text = Noise().Replace(message.Message, "");
+        bool first;
+        lock (sync)
+        {
+            first = seen.Add(text);
+        }
+        if (first)
+        {
+            log?.Invoke($"librdkafka: {text}");
+        }
         // librdkafka retries a broker it cannot reach until the request's timeout, silently after its first line.
         if (notice is not null && BrokerDown().Match(text) is { Success: true } down)
         {
             notice.Retrying(down.Groups["broker"].Value, down.Groups["reason"].Value, TimeSpan.FromMilliseconds(Environment.TickCount64 - created));
         }
-        lock (sync)
-        {
-            if (!seen.Add(text))
-            {
-                return;
-            }
-        }
-        log?.Invoke($"librdkafka: {text}");
     }
 
     public void OnError(Error error)

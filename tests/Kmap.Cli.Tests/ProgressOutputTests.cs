@@ -17,7 +17,7 @@ public class ProgressOutputTests
     private const int Groups = 3;
 
     [Fact]
-    public async Task On_a_redirected_stderr_backup_restore_verify_and_the_go_style_mode_print_plain_progress_lines_and_no_escapes()
+    public async Task On_a_redirected_stderr_backup_restore_verify_the_map_and_the_go_style_mode_print_plain_progress_lines_and_no_escapes()
     {
         await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 1 }, cancellationToken: TestContext.Current.CancellationToken);
         lock (sandbox.State.Sync)
@@ -44,6 +44,7 @@ public class ProgressOutputTests
             "--translate", "offset", "--overwrite", "--execute", "--rollback-file", "rollback.json");
         var verify = await KmapBinary.RunAsync(dir.Path, null, "verify", "--brokers", sandbox.BootstrapServers, "--from", "offsets.json");
         var compat = await KmapBinary.RunAsync(dir.Path, null, "-brokers", sandbox.BootstrapServers, "-save-offsets", "compat.json");
+        var map = await KmapBinary.RunAsync(dir.Path, null, "-brokers", sandbox.BootstrapServers, "-output", "cluster.json", "-lag-sample-interval", "0");
 
         foreach (var (name, run, line) in new[]
         {
@@ -51,6 +52,7 @@ public class ProgressOutputTests
             ("restore --execute", restore, $"kmap: writing offsets: {Groups}/{Groups} groups"),
             ("verify", verify, $"kmap: reading committed offsets: {Groups}/{Groups} groups"),
             ("-save-offsets", compat, $"kmap: reading committed offsets: {Groups}/{Groups} groups"),
+            ("-output", map, $"kmap: mapping: reading committed offsets: {Groups}/{Groups} groups"),
         })
         {
             Assert.True(run.ExitCode == 0, $"{name}: {run}");
