@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Kmap.Cli.Tests.Support;
 using Kmap.Sandbox;
 using Kmap.Sandbox.Groups;
@@ -88,6 +89,44 @@ public class ProgressOutputTests
 
         Assert.True(first == error.Seen, $"kmap ended without a retrying line:\n{error}");
         Assert.Matches($@"^kmap: retrying 127\.0\.0\.1:{port} for up to (2\d|30) s \(Connection refused\)$", await error.Seen);
+        Assert.True(seenAfter < TimeSpan.FromSeconds(10), $"the retrying line came after {seenAfter.TotalSeconds:0.0} s");
+    }
+
+    [Fact]
+    public async Task A_backup_with_one_broker_of_the_cluster_stopped_names_that_broker_while_it_retries()
+    {
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 }, cancellationToken: TestContext.Current.CancellationToken);
+        lock (sandbox.State.Sync)
+        {
+            sandbox.State.CreateTopic("orders", 3, 1);
+            for (var g = 0; g < 6; g++)
+            {
+                sandbox.State.Groups.RestoreOffsets($"group-{g}", "consumer", [new PartitionCommit("orders", g % 3, g, -1, "", 0)]);
+            }
+        }
+        var running = sandbox.State.Brokers[0];
+        var stopped = sandbox.State.Brokers[^1];
+        await sandbox.StopBrokerAsync(stopped.Id);
+        var error = new WatchingWriter($"retrying {stopped.Host}:{stopped.Port} ");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var clock = Stopwatch.StartNew();
+        var run = KmapApp.RunAsync(["backup", "--brokers", $"{running.Host}:{running.Port}", "-o", Path.Combine(Path.GetTempPath(), $"kmap-{Guid.NewGuid():N}.json")],
+            new CliContext(new StringWriter(), error, _ => null), stop.Token);
+
+        var first = await Task.WhenAny(error.Seen, run);
+        var seenAfter = clock.Elapsed;
+        await stop.CancelAsync();
+        try
+        {
+            await run;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped on purpose once the line was seen.
+        }
+
+        Assert.True(first == error.Seen, $"kmap ended without naming the stopped broker {stopped.Host}:{stopped.Port}:\n{error}");
+        Assert.Matches($@"^kmap: retrying {Regex.Escape($"{stopped.Host}:{stopped.Port}")} for up to \d+ s \(.+\)$", await error.Seen);
         Assert.True(seenAfter < TimeSpan.FromSeconds(10), $"the retrying line came after {seenAfter.TotalSeconds:0.0} s");
     }
 
