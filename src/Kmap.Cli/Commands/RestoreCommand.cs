@@ -113,7 +113,7 @@ public static class RestoreCommand
                 using var admin = new KafkaAdmin(settings, log: Say);
                 if (context.ShowProgress)
                 {
-                    await context.Error.WriteLineAsync($"kmap: planning the restore of {request.Backup.ConsumerGroups.Count} group(s) onto {settings.BootstrapServers}...");
+                    await context.Error.WriteLineAsync($"kmap: planning the restore onto {settings.BootstrapServers}...");
                 }
                 var plan = await new OffsetRestorePlanner(admin, new KafkaRecordReader(settings)).PlanAsync(request, token);
                 await PrintPlanAsync(context, plan, parse.GetValue(format) == OutputFormat.Json);

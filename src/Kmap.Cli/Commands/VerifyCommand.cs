@@ -68,7 +68,7 @@ public static class VerifyCommand
                 using var admin = new KafkaAdmin(settings, log: m => context.Error.WriteLine($"kmap: {m}"));
                 if (context.ShowProgress)
                 {
-                    await context.Error.WriteLineAsync($"kmap: comparing {request.Backup.ConsumerGroups.Count} group(s) of the backup with {settings.BootstrapServers}...");
+                    await context.Error.WriteLineAsync($"kmap: comparing the backup with {settings.BootstrapServers}...");
                 }
                 var plan = await new OffsetRestorePlanner(admin, new KafkaRecordReader(settings)).PlanAsync(request, cancellationToken);
                 foreach (var note in plan.Notes)
