@@ -3,9 +3,9 @@ using System.Globalization;
 namespace Kmap.Cli;
 
 /// <summary>
-/// Progress of a long step on stderr. On a terminal: one bar redrawn in place (at most 10 times a
-/// second) with the rate and the time left. Otherwise (a log, CI): a plain line every few seconds,
-/// so a log shows the run is alive without a line per item.
+/// Progress of a long step on stderr (never stdout: data goes there). On a terminal: one bar redrawn in place (at
+/// most 10 times a second) with the rate and the time left. Otherwise (a log, CI): a plain line every few seconds,
+/// so a log shows the run is alive without a line per item, and no control characters.
 /// </summary>
 internal sealed class ProgressReporter(TextWriter error, bool terminal, string what, string unit, TimeProvider time)
 {
@@ -17,6 +17,14 @@ internal sealed class ProgressReporter(TextWriter error, bool terminal, string w
     private readonly long _started = time.GetTimestamp();
     private long _lastShown = long.MinValue;
     private bool _finished;
+    private string? _bar;
+
+    /// <summary>The reporter a command should use: null when progress is off (tests, --quiet callers).</summary>
+    public static ProgressReporter? For(CliContext context, string what, string unit)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.ShowProgress ? new ProgressReporter(context.Error, context.ErrorIsTerminal, what, unit, context.Time) : null;
+    }
 
     public void Report(int done, int total)
     {
@@ -39,9 +47,11 @@ internal sealed class ProgressReporter(TextWriter error, bool terminal, string w
             if (terminal)
             {
                 error.Write($"\r{line}\u001b[K");
+                _bar = line;
                 if (last)
                 {
                     error.WriteLine();
+                    _bar = null;
                 }
             }
             else
@@ -49,6 +59,24 @@ internal sealed class ProgressReporter(TextWriter error, bool terminal, string w
                 error.WriteLine(line);
             }
             _finished = last;
+        }
+    }
+
+    /// <summary>A line of its own on stderr while the bar is shown: the bar is cleared, the line written, the bar drawn again.</summary>
+    public void WriteLine(string line)
+    {
+        lock (_sync)
+        {
+            if (terminal && _bar is not null)
+            {
+                error.Write("\r\u001b[K");
+                error.WriteLine(line);
+                error.Write($"{_bar}\u001b[K");
+            }
+            else
+            {
+                error.WriteLine(line);
+            }
         }
     }
 

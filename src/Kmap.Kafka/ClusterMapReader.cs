@@ -23,6 +23,9 @@ public sealed class ClusterMapReader(KafkaAdmin admin, TimeProvider time)
     /// </summary>
     internal bool Batched { get; init; } = true;
 
+    /// <summary>Told (groups read, groups in all) while the map reads the groups' committed offsets; null: nobody listens.</summary>
+    public Action<int, int>? GroupProgress { get; init; }
+
     public async Task<ClusterMap> ReadAsync(string cluster, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(admin);
@@ -287,6 +290,11 @@ public sealed class ClusterMapReader(KafkaAdmin admin, TimeProvider time)
             }
             rest = names.Where(n => !answers.ContainsKey(n)).ToList();
         }
+        var done = names.Count - rest.Count;
+        if (done > 0)
+        {
+            GroupProgress?.Invoke(done, names.Count);
+        }
         using var gate = new SemaphoreSlim(GroupConcurrency);
         await Task.WhenAll(rest.Select(async name =>
         {
@@ -309,6 +317,7 @@ public sealed class ClusterMapReader(KafkaAdmin admin, TimeProvider time)
             finally
             {
                 gate.Release();
+                GroupProgress?.Invoke(Interlocked.Increment(ref done), names.Count);
             }
         }));
         return (committed, errors);

@@ -32,12 +32,13 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
         bootstrap = settings.BootstrapServers;
         this.timeout = timeout ?? TimeSpan.FromSeconds(30);
         var config = KafkaClientConfig.ForAdmin(settings);
-        clientLog = new KafkaClientLog(log);
+        var notice = new Wire.WireRetryNotice(log, this.timeout);
+        clientLog = new KafkaClientLog(log, notice);
         admin = Build(config, clientLog);
         // The hand-written requests retry, and avoid librdkafka's crashes on NOT_COORDINATOR and on ListGroups
         // errors; they speak every security protocol (TLS, SASL PLAIN/SCRAM), so every backup takes them.
-        multiGroupFetch = new Wire.MultiGroupOffsetFetch(settings, this.timeout);
-        groupLister = new Wire.WireGroupLister(settings, this.timeout);
+        multiGroupFetch = new Wire.MultiGroupOffsetFetch(settings, this.timeout) { Notice = notice };
+        groupLister = new Wire.WireGroupLister(settings, this.timeout) { Notice = notice };
         offsetCommit = new Wire.WireOffsetCommit(settings);
         groupDescriber = new Wire.WireGroupDescriber(settings, this.timeout);
     }

@@ -45,4 +45,34 @@ public class ProgressReporterTests
         Assert.Contains("\rkmap: reading committed offsets [######------------------] 250/1,000 groups, 250/s, ETA 3.0 s", text, StringComparison.Ordinal);
         Assert.EndsWith("[########################] 1,000/1,000 groups, 250/s in 4.0 s\u001b[K" + Environment.NewLine, text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_line_written_while_the_bar_is_shown_clears_the_bar_and_draws_it_again_below()
+    {
+        var time = new ManualTime();
+        var error = new StringWriter();
+        var progress = new ProgressReporter(error, terminal: true, "writing offsets", "groups", time);
+
+        time.Ticks = TimeSpan.TicksPerSecond;
+        progress.Report(1, 4);
+        progress.WriteLine("kmap: g1: restored 2 partition(s)");
+
+        var text = error.ToString();
+        var bar = "kmap: writing offsets [######------------------] 1/4 groups, 1/s, ETA 3.0 s";
+        Assert.Equal($"\r{bar}\u001b[K\r\u001b[Kkmap: g1: restored 2 partition(s){Environment.NewLine}{bar}\u001b[K", text);
+    }
+
+    [Fact]
+    public void Without_a_terminal_a_line_is_just_a_line()
+    {
+        var time = new ManualTime();
+        var error = new StringWriter();
+        var progress = new ProgressReporter(error, terminal: false, "writing offsets", "groups", time);
+
+        time.Ticks = TimeSpan.TicksPerSecond;
+        progress.Report(1, 4);
+        progress.WriteLine("kmap: g1: restored 2 partition(s)");
+
+        Assert.Equal($"kmap: writing offsets: 1/4 groups, 1/s, ETA 3.0 s{Environment.NewLine}kmap: g1: restored 2 partition(s){Environment.NewLine}", error.ToString());
+    }
 }

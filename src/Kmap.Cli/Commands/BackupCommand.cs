@@ -58,10 +58,15 @@ public static class BackupCommand
             try
             {
                 using var admin = new KafkaAdmin(settings, log: m => context.Error.WriteLine($"kmap: {m}"));
+                if (context.ShowProgress)
+                {
+                    await context.Error.WriteLineAsync($"kmap: backing up the consumer groups of {settings.BootstrapServers}...");
+                }
                 var result = await new OffsetBackupService(admin, context.Time).BackupAsync(new BackupOptions(settings.BootstrapServers)
                 {
                     Filter = filter,
                     MaxConcurrency = parse.GetValue(concurrency),
+                    Progress = ProgressReporter.For(context, "reading committed offsets", "groups") is { } progress ? progress.Report : null,
                 }, cancellationToken);
                 var backup = result.Backup;
                 if (!parse.GetValue(noTimestamps))

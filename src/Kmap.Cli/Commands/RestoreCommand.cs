@@ -81,6 +81,7 @@ public static class RestoreCommand
                     Overwrite = parse.GetValue(overwrite),
                     NoRewind = parse.GetValue(noRewind),
                     CreateMissingTopics = parse.GetValue(createTopics),
+                    ReadProgress = ProgressReporter.For(context, "reading the target's committed offsets", "groups") is { } reading ? reading.Report : null,
                 };
             }
             catch (FormatException e)
@@ -93,11 +94,19 @@ public static class RestoreCommand
                 return ExitCodes.Failure;
             }
             var errorLock = new Lock();
+            ProgressReporter? writing = null;
             void Say(string line)
             {
                 lock (errorLock)
                 {
-                    context.Error.WriteLine($"kmap: {line}");
+                    if (writing is not null)
+                    {
+                        writing.WriteLine($"kmap: {line}");
+                    }
+                    else
+                    {
+                        context.Error.WriteLine($"kmap: {line}");
+                    }
                 }
             }
             using var interrupt = new InterruptSignal(cancellationToken,
@@ -105,7 +114,11 @@ public static class RestoreCommand
             var token = interrupt.Token;
             try
             {
-                using var admin = new KafkaAdmin(settings, log: m => context.Error.WriteLine($"kmap: {m}"));
+                using var admin = new KafkaAdmin(settings, log: Say);
+                if (context.ShowProgress)
+                {
+                    await context.Error.WriteLineAsync($"kmap: planning the restore onto {settings.BootstrapServers}...");
+                }
                 var plan = await new OffsetRestorePlanner(admin, new KafkaRecordReader(settings)).PlanAsync(request, token);
                 await PrintPlanAsync(context, plan, parse.GetValue(format) == OutputFormat.Json);
                 if (parse.GetValue(planJson) is { } jsonPath)
@@ -193,14 +206,21 @@ public static class RestoreCommand
                     await context.Error.WriteLineAsync($"kmap: note: … and {newGroups.Count - NotesShown} more group(s) had no offset before on some partitions (the same applies)");
                 }
                 // A line per group as it finishes; groups never started after Ctrl-C are listed once, in the summary.
+                // Progress (a bar on a terminal, a line every few seconds in a log) counts the groups finished.
+                writing = ProgressReporter.For(context, "writing offsets", "groups");
+                var finished = 0;
                 var options = new ApplyOptions
                 {
                     MaxConcurrency = parse.GetValue(concurrency),
                     GroupDone = result =>
                     {
-                        if (!result.Interrupted || result.Attempts > 0)
+                        lock (errorLock)
                         {
-                            Say(RestoreReport.Describe(result));
+                            if (!result.Interrupted || result.Attempts > 0)
+                            {
+                                Say(RestoreReport.Describe(result));
+                            }
+                            writing?.Report(++finished, plan.Groups.Count);
                         }
                     },
                 };

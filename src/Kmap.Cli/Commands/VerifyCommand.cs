@@ -47,7 +47,12 @@ public static class VerifyCommand
             {
                 settings = connection.Build(parse, context);
                 (_, request) = await input.BuildAsync(parse, context, cancellationToken);
-                request = request with { Overwrite = true, IncludeActiveGroups = true };
+                request = request with
+                {
+                    Overwrite = true,
+                    IncludeActiveGroups = true,
+                    ReadProgress = ProgressReporter.For(context, "reading committed offsets", "groups") is { } progress ? progress.Report : null,
+                };
             }
             catch (FormatException e)
             {
@@ -61,6 +66,10 @@ public static class VerifyCommand
             try
             {
                 using var admin = new KafkaAdmin(settings, log: m => context.Error.WriteLine($"kmap: {m}"));
+                if (context.ShowProgress)
+                {
+                    await context.Error.WriteLineAsync($"kmap: comparing the backup with {settings.BootstrapServers}...");
+                }
                 var plan = await new OffsetRestorePlanner(admin, new KafkaRecordReader(settings)).PlanAsync(request, cancellationToken);
                 foreach (var note in plan.Notes)
                 {

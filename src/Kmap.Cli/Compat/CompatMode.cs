@@ -99,7 +99,7 @@ internal static class CompatMode
             result = await service.BackupAsync(new BackupOptions(settings.BootstrapServers)
             {
                 AllowPartial = parsed.Flag(CompatFlags.AllowPartial),
-                Progress = context.ShowProgress ? new ProgressReporter(context.Error, context.ErrorIsTerminal, "reading committed offsets", "groups", context.Time).Report : null,
+                Progress = ProgressReporter.For(context, "reading committed offsets", "groups") is { } progress ? progress.Report : null,
             }, cancellationToken);
         }
         catch (ClusterException e)

@@ -57,13 +57,18 @@ public static class BatchGroupReads
     /// The committed offsets of every group, batched when the reader can. A group that cannot be read throws, naming it,
     /// as the one-group call does.
     /// </summary>
+    public static Task<Dictionary<string, IReadOnlyDictionary<TopicPartition, long>>> ReadCommittedAsync(IClusterReader reader,
+        IReadOnlyList<string> groups, int concurrency, CancellationToken cancellationToken) =>
+        ReadCommittedAsync(reader, groups, concurrency, null, cancellationToken);
+
+    /// <summary>The same, telling <paramref name="progress"/> (groups read, groups in all) as answers arrive.</summary>
     public static async Task<Dictionary<string, IReadOnlyDictionary<TopicPartition, long>>> ReadCommittedAsync(IClusterReader reader,
-        IReadOnlyList<string> groups, int concurrency, CancellationToken cancellationToken)
+        IReadOnlyList<string> groups, int concurrency, Action<int, int>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(groups);
         var committed = new Dictionary<string, IReadOnlyDictionary<TopicPartition, long>>(StringComparer.Ordinal);
-        if (groups.Count > 1 && reader is IBatchOffsetReader batch && await batch.ListCommittedOffsetsAsync(groups, null, cancellationToken) is { } answers)
+        if (groups.Count > 1 && reader is IBatchOffsetReader batch && await batch.ListCommittedOffsetsAsync(groups, progress is null ? null : n => progress(n, groups.Count), cancellationToken) is { } answers)
         {
             foreach (var (group, answer) in answers)
             {
@@ -73,8 +78,12 @@ public static class BatchGroupReads
         var rest = groups.Where(g => !committed.ContainsKey(g)).Distinct(StringComparer.Ordinal).ToList();
         var read = new IReadOnlyDictionary<TopicPartition, long>[rest.Count];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, concurrency), CancellationToken = cancellationToken };
+        var done = committed.Count;
         await Parallel.ForEachAsync(Enumerable.Range(0, rest.Count), parallel, async (i, ct) =>
-            read[i] = ToMap(await reader.ListCommittedOffsetsAsync(rest[i], ct)));
+        {
+            read[i] = ToMap(await reader.ListCommittedOffsetsAsync(rest[i], ct));
+            progress?.Invoke(Interlocked.Increment(ref done), committed.Count + rest.Count);
+        });
         for (var i = 0; i < rest.Count; i++)
         {
             committed[rest[i]] = read[i];

@@ -86,7 +86,7 @@ public sealed class OffsetRestorePlanner(IClusterReader target, IRecordReader re
         // In batches (multi-group OffsetFetch, states from one listing past a few dozen groups): a restore of
         // 20,000 groups must not cost round trips per group before it writes anything.
         var descriptions = await BatchGroupReads.DescribeAsync(target, groupNames, null, cancellationToken);
-        var committed = await BatchGroupReads.ReadCommittedAsync(target, groupNames, LookupConcurrency, cancellationToken);
+        var committed = await BatchGroupReads.ReadCommittedAsync(target, groupNames, LookupConcurrency, request.ReadProgress, cancellationToken);
 
         var mode = request.ToTime is not null ? TranslateMode.Timestamp : request.Translate;
         if (mode == TranslateMode.Auto)

@@ -42,6 +42,9 @@ public sealed record RestoreRequest(OffsetBackup Backup)
 
     public OutOfRangePolicy OutOfRange { get; init; } = OutOfRangePolicy.Clamp;
 
+    /// <summary>Told (groups read, groups in all) while the target's committed offsets are read; null: nobody listens.</summary>
+    public Action<int, int>? ReadProgress { get; init; }
+
     /// <summary>Replace the offsets of groups that already have offsets on the target.</summary>
     public bool Overwrite { get; init; }
 

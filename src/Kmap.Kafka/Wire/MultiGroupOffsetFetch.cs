@@ -29,6 +29,9 @@ internal sealed class MultiGroupOffsetFetch(ConnectionSettings settings, TimeSpa
 
     public int GroupsPerRequest { get; init; } = 250;
 
+    /// <summary>Says "retrying BROKER for up to N s (reason)" while a broker does not answer; null: nothing is said.</summary>
+    internal WireRetryNotice? Notice { get; init; }
+
     public int ConnectionsPerCoordinator { get; init; } = 4;
 
     /// <summary>Returns null when the cluster does not speak the batched versions (the caller then uses librdkafka).</summary>
@@ -81,9 +84,10 @@ internal sealed class MultiGroupOffsetFetch(ConnectionSettings settings, TimeSpa
                     {
                         lastError[group] = $"FindCoordinator on {where}: {WireRetry.Describe(e)}";
                     }
+                    Notice?.Retrying(bootstrap is null ? bootstrapServers : $"{bootstrap.Host}:{bootstrap.Port}", e, clock.Elapsed);
                     continue;
                 }
-                await Task.WhenAll(byCoordinator.Select(c => FetchFromCoordinatorAsync(c.Key, c.Value, answers, lastError, Answered, overall.Token)));
+                await Task.WhenAll(byCoordinator.Select(c => FetchFromCoordinatorAsync(c.Key, c.Value, answers, lastError, Answered, clock, overall.Token)));
                 pending = pending.Where(g => !answers.ContainsKey(g)).ToList();
             }
         }
@@ -137,7 +141,7 @@ internal sealed class MultiGroupOffsetFetch(ConnectionSettings settings, TimeSpa
     }
 
     private async Task FetchFromCoordinatorAsync(WireBroker coordinator, List<string> groups, ConcurrentDictionary<string, GroupOffsetsAnswer> answers,
-        ConcurrentDictionary<string, string> lastError, Action<int> answered, CancellationToken cancellationToken)
+        ConcurrentDictionary<string, string> lastError, Action<int> answered, Stopwatch clock, CancellationToken cancellationToken)
     {
         var batches = new ConcurrentQueue<string[]>(groups.Chunk(GroupsPerRequest));
         var workers = Enumerable.Range(0, Math.Min(ConnectionsPerCoordinator, batches.Count)).Select(async _ =>
@@ -162,6 +166,10 @@ internal sealed class MultiGroupOffsetFetch(ConnectionSettings settings, TimeSpa
                 foreach (var group in batch ?? groups.ToArray())
                 {
                     lastError[group] = why;
+                }
+                if (!cancellationToken.IsCancellationRequested)
+                {
+                    Notice?.Retrying($"{coordinator.Host}:{coordinator.Port}", e, clock.Elapsed);
                 }
             }
             finally

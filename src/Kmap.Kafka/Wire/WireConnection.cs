@@ -85,6 +85,7 @@ internal sealed class WireConnection : IDisposable
     public static async Task<WireConnection> ConnectAnyAsync(ConnectionSettings settings, CancellationToken cancellationToken)
     {
         var failures = new List<string>();
+        IOException? first = null;
         foreach (var server in settings.BootstrapServers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var colon = server.LastIndexOf(':');
@@ -100,9 +101,10 @@ internal sealed class WireConnection : IDisposable
             catch (IOException e)
             {
                 failures.Add(e.Message);
+                first ??= e;
             }
         }
-        throw new IOException($"no bootstrap broker answered ({string.Join("; ", failures)})");
+        throw new IOException($"no bootstrap broker answered ({string.Join("; ", failures)})", first);
     }
 
     /// <summary>

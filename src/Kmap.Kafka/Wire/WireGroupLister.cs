@@ -21,6 +21,9 @@ internal sealed class WireGroupLister(ConnectionSettings settings, TimeSpan dead
     {
     }
 
+    /// <summary>Says "retrying BROKER for up to N s (reason)" while a broker does not answer; null: nothing is said.</summary>
+    internal WireRetryNotice? Notice { get; init; }
+
     private const short MetadataKey = 3;
     private const short ListGroupsKey = 16;
     private const int MaxPasses = 5;
@@ -92,6 +95,7 @@ internal sealed class WireGroupLister(ConnectionSettings settings, TimeSpan dead
     private async Task<(IReadOnlyList<WireBroker> Brokers, short ListGroupsVersion)> DiscoverAsync(CancellationToken overall)
     {
         var attempt = 0;
+        var clock = Stopwatch.StartNew();
         while (true)
         {
             try
@@ -110,6 +114,7 @@ internal sealed class WireGroupLister(ConnectionSettings settings, TimeSpan dead
             catch (Exception e) when (WireRetry.IsTransportFailure(e, overall))
             {
                 lastDiscoveryError = WireRetry.Describe(e);
+                Notice?.Retrying(bootstrapServers, e, clock.Elapsed);
                 await Task.Delay(WireRetry.Backoff(attempt++), overall);
             }
         }
@@ -171,10 +176,12 @@ internal sealed class WireGroupLister(ConnectionSettings settings, TimeSpan dead
                         throw new ClusterException($"cannot list the consumer groups of {broker}: {KafkaErrorCodes.Name(error)}");
                     }
                     lastError = KafkaErrorCodes.Name(error);
+                    Notice?.Retrying($"{broker.Host}:{broker.Port}", lastError, clock.Elapsed);
                 }
                 catch (Exception e) when (WireRetry.IsTransportFailure(e, overall))
                 {
                     lastError = WireRetry.Describe(e);
+                    Notice?.Retrying($"{broker.Host}:{broker.Port}", e, clock.Elapsed);
                 }
             }
         }

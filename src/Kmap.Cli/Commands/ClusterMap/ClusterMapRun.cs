@@ -32,7 +32,10 @@ internal static class ClusterMapRun
         }
         Map map;
         var exitAfterMap = ExitCodes.Success;
-        var reader = new ClusterMapReader(admin, context.Time);
+        var reader = new ClusterMapReader(admin, context.Time)
+        {
+            GroupProgress = ProgressReporter.For(context, "mapping: reading committed offsets", "groups") is { } progress ? progress.Report : null,
+        };
         try
         {
             map = await reader.ReadAsync(settings.BootstrapServers, cancellationToken);
