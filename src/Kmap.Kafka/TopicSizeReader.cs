@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Confluent.Kafka;
 using Kmap.Core.Cluster;
 using Kmap.Core.ClusterMap;
@@ -42,9 +41,8 @@ public sealed class TopicSizeReader(KafkaAdmin admin, ConnectionSettings setting
             : wanted.Values.ToDictionary(t => t.Topic, t => (IReadOnlyList<int>)t.Partitions.Select(p => p.PartitionId).ToList(), StringComparer.Ordinal);
         using var overall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         overall.CancelAfter(admin.Timeout);
-        var clock = Stopwatch.StartNew();
         var perBroker = await Task.WhenAll(metadata.Brokers.Select(async b =>
-            (Broker: b.BrokerId, Sizes: await DescribeAsync(new WireBroker(b.BrokerId, b.Host, b.Port), request, clock, overall.Token, cancellationToken))));
+            (Broker: b.BrokerId, Sizes: await DescribeAsync(new WireBroker(b.BrokerId, b.Host, b.Port), request, overall.Token, cancellationToken))));
         var leaders = wanted.Values
             .SelectMany(t => t.Partitions.Select(p => (t.Topic, p.PartitionId, p.Leader)))
             .ToDictionary(x => (x.Topic, x.PartitionId), x => x.Leader);
@@ -63,45 +61,21 @@ public sealed class TopicSizeReader(KafkaAdmin admin, ConnectionSettings setting
     }
 
     /// <summary>One broker's replica sizes, retried on cut or stalled connections until the overall deadline.</summary>
-    private async Task<IReadOnlyList<ReplicaSize>> DescribeAsync(WireBroker broker, IReadOnlyDictionary<string, IReadOnlyList<int>>? request,
-        Stopwatch clock, CancellationToken overall, CancellationToken caller)
-    {
-        var attempt = 0;
-        var lastError = "no answer";
-        try
+    private Task<IReadOnlyList<ReplicaSize>> DescribeAsync(WireBroker broker, IReadOnlyDictionary<string, IReadOnlyList<int>>? request,
+        CancellationToken overall, CancellationToken caller) =>
+        WireBrokerRetry.RunAsync<IReadOnlyList<ReplicaSize>>(broker, async deadline =>
         {
-            while (true)
+            using var connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAsync(broker, settings, ct), deadline);
+            if (!versions.TryGetValue(broker, out var version))
             {
-                if (attempt > 0)
+                var offered = await WireRetry.WithRequestTimeout(ct => BrokerApiVersions.ReadAsync(connection, ct), deadline);
+                version = WireDescribeLogDirs.VersionFor(offered.Max(WireDescribeLogDirs.Key));
+                if (version < 0)
                 {
-                    await Task.Delay(WireRetry.Backoff(attempt - 1), overall);
+                    throw new ClusterException($"{broker} does not serve DescribeLogDirs (Kafka 1.0 and later do), so kmap cannot read its topic sizes");
                 }
-                attempt++;
-                try
-                {
-                    using var connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAsync(broker, settings, ct), overall);
-                    if (!versions.TryGetValue(broker, out var version))
-                    {
-                        var offered = await WireRetry.WithRequestTimeout(ct => BrokerApiVersions.ReadAsync(connection, ct), overall);
-                        version = WireDescribeLogDirs.VersionFor(offered.Max(WireDescribeLogDirs.Key));
-                        if (version < 0)
-                        {
-                            throw new ClusterException($"{broker} does not serve DescribeLogDirs (Kafka 1.0 and later do), so kmap cannot read its topic sizes");
-                        }
-                        versions[broker] = version;
-                    }
-                    return await WireRetry.WithRequestTimeout(ct => WireDescribeLogDirs.DescribeAsync(connection, version, request, ct), overall);
-                }
-                catch (Exception e) when (WireRetry.IsTransportFailure(e, overall))
-                {
-                    lastError = WireRetry.Describe(e);
-                }
+                versions[broker] = version;
             }
-        }
-        catch (OperationCanceledException) when (!caller.IsCancellationRequested)
-        {
-            throw new ClusterException($"cannot read the log directories of {broker}: gave up after {attempt} attempt(s) in {clock.Elapsed.TotalSeconds:0.0} s; "
-                + $"last error: {lastError}. Check that broker and run kmap again");
-        }
-    }
+            return (await WireRetry.WithRequestTimeout(ct => WireDescribeLogDirs.DescribeAsync(connection, version, request, ct), deadline), null);
+        }, "cannot read the log directories of", "Check that broker and run kmap again", overall, caller);
 }
