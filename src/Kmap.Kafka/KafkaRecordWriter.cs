@@ -1,11 +1,13 @@
+using System.Text;
 using Confluent.Kafka;
 using Kmap.Core.Config;
 
 namespace Kmap.Kafka;
 
 /// <summary>
-/// kmap's one producer: records with chosen partitions and timestamps (what `kmap demo` fills its two sandboxes
-/// with), or keyed records whose partition the producer's partitioner picks (<see cref="SampleTraffic"/>).
+/// kmap's one producer and sample-record writer: records with chosen partitions and timestamps (what `kmap demo`
+/// fills its two sandboxes with, and the benchmarks' clusters), or keyed sample records whose partition the
+/// producer's partitioner picks (the demo's topics; <see cref="SampleTraffic"/> makes the topics and groups).
 /// </summary>
 public sealed class KafkaRecordWriter : IDisposable
 {
@@ -26,12 +28,20 @@ public sealed class KafkaRecordWriter : IDisposable
         await producer.ProduceAsync(new TopicPartition(topic, partition), message, cancellationToken);
     }
 
-    /// <summary>Queues a record without a partition: the partitioner picks one from the key, as Kafka's clients do. See <see cref="Flush"/>.</summary>
-    public void Produce(string topic, byte[]? key, byte[]? value) =>
-        producer.Produce(topic, new Message<byte[]?, byte[]?> { Key = key, Value = value });
-
-    /// <summary>Waits until every queued record is delivered (or has failed).</summary>
-    public void Flush(CancellationToken cancellationToken) => producer.Flush(cancellationToken);
+    /// <summary>
+    /// Sample records for `kmap demo`: <paramref name="count"/> keyed records ("key-N", 97 distinct keys) whose partition
+    /// the producer's partitioner picks from the key, as Kafka's clients do; returns once every one is delivered.
+    /// </summary>
+    public Task ProduceSamplesAsync(string topic, int count, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            producer.Produce(topic, new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes($"key-{i % 97}"), Value = Encoding.UTF8.GetBytes($"{topic} record {i}") });
+        }
+        producer.Flush(cancellationToken);
+        return Task.CompletedTask;
+    }
 
     public void Dispose() => producer.Dispose();
 }

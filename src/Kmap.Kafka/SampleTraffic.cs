@@ -1,4 +1,3 @@
-using System.Text;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Kmap.Core.Config;
@@ -6,8 +5,9 @@ using Kmap.Core.Config;
 namespace Kmap.Kafka;
 
 /// <summary>
-/// Puts life into an empty cluster for `kmap demo`: topics, records, and consumer groups that stop at
-/// known positions, made by a real producer and real group consumers (librdkafka), not by shortcuts.
+/// Puts life into an empty cluster for `kmap demo`: topics and consumer groups that stop at known positions,
+/// made by real group consumers (librdkafka), not by shortcuts. The records come from kmap's one writer,
+/// <see cref="KafkaRecordWriter.ProduceSamplesAsync"/>.
 /// </summary>
 public sealed class SampleTraffic(ConnectionSettings settings)
 {
@@ -16,19 +16,6 @@ public sealed class SampleTraffic(ConnectionSettings settings)
         using var admin = new AdminClientBuilder(KafkaClientConfig.ForAdmin(settings)).Build();
         cancellationToken.ThrowIfCancellationRequested();
         await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = 1 }]);
-    }
-
-    /// <summary>Produces <paramref name="count"/> keyed records, spread over the partitions by key (kmap's one producer, <see cref="KafkaRecordWriter"/>).</summary>
-    public async Task ProduceAsync(string topic, int count, CancellationToken cancellationToken)
-    {
-        using var writer = new KafkaRecordWriter(settings);
-        for (var i = 0; i < count; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            writer.Produce(topic, Encoding.UTF8.GetBytes($"key-{i % 97}"), Encoding.UTF8.GetBytes($"{topic} record {i}"));
-        }
-        writer.Flush(cancellationToken);
-        await Task.CompletedTask;
     }
 
     /// <summary>

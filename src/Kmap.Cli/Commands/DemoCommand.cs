@@ -54,11 +54,15 @@ public static class DemoCommand
         await using var cluster = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 }, cancellationToken: cancellationToken);
         await output.WriteLineAsync($"1. Started a sandbox cluster: 3 brokers at {cluster.BootstrapServers}");
 
-        var traffic = new SampleTraffic(new ConnectionSettings { BootstrapServers = cluster.BootstrapServers });
+        var demoSettings = new ConnectionSettings { BootstrapServers = cluster.BootstrapServers };
+        var traffic = new SampleTraffic(demoSettings);
         await traffic.CreateTopicAsync("orders", 6, cancellationToken);
         await traffic.CreateTopicAsync("payments", 3, cancellationToken);
-        await traffic.ProduceAsync("orders", 600, cancellationToken);
-        await traffic.ProduceAsync("payments", 300, cancellationToken);
+        using (var writer = new KafkaRecordWriter(demoSettings))
+        {
+            await writer.ProduceSamplesAsync("orders", 600, cancellationToken);
+            await writer.ProduceSamplesAsync("payments", 300, cancellationToken);
+        }
         await output.WriteLineAsync("2. Created topics orders (6 partitions) and payments (3), produced 600 and 300 records");
 
         var groups = new (string Group, string Topic, int Records)[]

@@ -8,9 +8,9 @@ namespace Kmap.Core.ClusterMap;
 /// </summary>
 internal static class RecreateScriptTemplate
 {
-    public const string Text = Head + ScriptPrelude.Functions + "\n\n" + Tail;
+    public static readonly string Text = ScriptPrelude.Script(HeadComment, TargetSetting, ToolSettings, Usage, Tail);
 
-    private const string Head = """
+    private const string HeadComment = """
 #!/usr/bin/env bash
 # Recreates the topics of a Kafka cluster mapped by kmap: same partitions, replication factor and
 # topic-level configs (only the ones set on the topic; defaults are left to the target).
@@ -24,16 +24,15 @@ internal static class RecreateScriptTemplate
 # Every topic name and config value is data in the block at the end of this file (a here-document
 # with a quoted delimiter): nothing that came from the cluster is ever run as shell code.
 
-if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
-set -uo pipefail
+""";
 
-# ---- Settings -------------------------------------------------------------------------------
+    private const string TargetSetting = """
 # Target cluster. Default: the mapped cluster itself (where every topic exists already).
 @@BOOTSTRAP_LINES@@
 
-# Authentication for the target, the same file Kafka's tools take, e.g.:
-# COMMAND_CONFIG="--command-config /path/to/client.properties"
-COMMAND_CONFIG="${COMMAND_CONFIG:-}"
+""";
+
+    private const string ToolSettings = """
 
 # The topic tool. Empty: kafka-topics.sh on PATH, else the kmap that wrote this script, else kmap
 # on PATH (kmap's `topics --create` accepts the same options), e.g.:
@@ -46,11 +45,9 @@ REPLICATION_FACTOR="${REPLICATION_FACTOR:-}"
 # DRY_RUN=1 prints each command and changes nothing.
 DRY_RUN="${DRY_RUN:-0}"
 
-# The kmap that wrote this script.
-KMAP_BINARY=@@KMAP_BINARY@@
-# ---------------------------------------------------------------------------------------------
+""";
 
-program="${0##*/}"
+    private const string Usage = """
 
 usage() {
   cat <<'USAGE'
@@ -112,34 +109,18 @@ load_topics() {
 }
 
 main() {
-  local list_only=0
+  local list_only=0 taken
   selected=()
   while [ "$#" -gt 0 ]; do
-    case "$1" in
-      -h | --help) usage; exit 0 ;;
-      --dry-run) DRY_RUN=1 ;;
-      --list) list_only=1 ;;
-      --topic)
-        [ "$#" -ge 2 ] || fail_usage "--topic needs a topic name"
-        selected+=("$2")
-        shift
-        ;;
-      --topic=*) selected+=("${1#--topic=}") ;;
-      *) fail_usage "unknown argument '$1'" ;;
-    esac
-    shift
+    take_option --topic "$@"
+    shift "$taken"
   done
 
   make_work_dir recreate-topics
   load_topics
 
-  if [ "$list_only" -eq 1 ]; then
-    [ "${#names[@]}" -eq 0 ] || printf '%s\n' "${names[@]}"
-    exit 0
-  fi
-
   local index
-  check_selected "no topic named" "this script" ${names[@]+"${names[@]}"}
+  list_or_check "no topic named" "this script" ${names[@]+"${names[@]}"}
 
   local dry_run=0
   case "$DRY_RUN" in
@@ -153,15 +134,8 @@ main() {
   find_tool "$KAFKA_TOPICS" kafka-topics topics KAFKA_TOPICS
   read_command_config
 
-  local to_run=()
-  for index in "${!names[@]}"; do
-    is_selected "${names[$index]}" && to_run+=("$index")
-  done
-  local total="${#to_run[@]}"
-  if [ "$total" -eq 0 ]; then
-    echo "Nothing to create: the script holds no topic."
-    exit 0
-  fi
+  local to_run=() total=0
+  select_to_run "Nothing to create: the script holds no topic." ${names[@]+"${names[@]}"}
   printf 'Creating %d topic(s) on %s with %s%s\n' "$total" "$BOOTSTRAP_SERVERS" "${tool[*]}" "$([ "$dry_run" -eq 1 ] && echo ' (dry run)')"
 
   local i=0 created=0 topic output rc factor pair
@@ -187,21 +161,14 @@ main() {
     fi
     output="$("${command[@]}" 2>&1)"
     rc=$?
-    [ -n "$output" ] && printf '%s\n' "$output" | sed 's/^/    /'
-    if [ "$rc" -ne 0 ] || printf '%s\n' "$output" | grep -q '^Error'; then
-      failed+=("$topic")
-      printf '    FAILED (exit status %d)\n' "$rc"
-    else
+    if tool_succeeded "$rc" Error; then
       created=$((created + 1))
+    else
+      failed+=("$topic")
     fi
   done
 
-  echo
-  if [ "$dry_run" -eq 1 ]; then
-    printf 'Summary (dry run, nothing changed): %d of %d topic(s) would be created.\n' "$created" "$total"
-  else
-    printf 'Summary: %d of %d topic(s) created or already present, %d failed.\n' "$created" "$total" "${#failed[@]}"
-  fi
+  print_summary "$dry_run" "$created" "$total" "topic(s)" "would be created" "created or already present"
   finish topics "$created"
 }
 

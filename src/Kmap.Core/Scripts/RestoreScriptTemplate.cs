@@ -7,9 +7,9 @@ namespace Kmap.Core.Scripts;
 /// </summary>
 internal static class RestoreScriptTemplate
 {
-    public const string Text = Head + ScriptPrelude.Functions + "\n\n" + Tail;
+    public static readonly string Text = ScriptPrelude.Script(HeadComment, TargetSetting, ToolSettings, Usage, Tail);
 
-    private const string Head = """
+    private const string HeadComment = """
 #!/usr/bin/env bash
 # Restores consumer-group offsets backed up by kmap.
 #
@@ -23,16 +23,15 @@ internal static class RestoreScriptTemplate
 # with a quoted delimiter): nothing that came from the cluster is ever run as shell code.
 
 # Run by `sh restore-offsets.sh`? This script needs bash (arrays): start it again with bash.
-if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
-set -uo pipefail
+""";
 
-# ---- Settings -------------------------------------------------------------------------------
+    private const string TargetSetting = """
 # Target cluster. Default: the cluster the backup was taken from.
 @@BOOTSTRAP_LINES@@
 
-# Authentication for the target, the same file Kafka's tools take, e.g.:
-# COMMAND_CONFIG="--command-config /path/to/client.properties"
-COMMAND_CONFIG="${COMMAND_CONFIG:-}"
+""";
+
+    private const string ToolSettings = """
 
 # The reset tool. Empty: kafka-consumer-groups.sh on PATH, else the kmap that wrote this script,
 # else kmap on PATH (kmap's `consumer-groups` command accepts the same options), e.g.:
@@ -47,11 +46,9 @@ DRY_RUN="${DRY_RUN:-0}"
 # JVM starts once per batch; a batch that fails is redone one group at a time to name the failures.
 BATCH_SIZE="${BATCH_SIZE:-1}"
 
-# The kmap that wrote this script.
-KMAP_BINARY=@@KMAP_BINARY@@
-# ---------------------------------------------------------------------------------------------
+""";
 
-program="${0##*/}"
+    private const string Usage = """
 
 usage() {
   cat <<'USAGE'
@@ -133,12 +130,10 @@ restore_one() {
   local index="$1" group="${groups[$1]}" rc
   run_tool --group="$group" "$work_dir/$((index + 1)).csv"
   rc=$?
-  [ -n "$output" ] && printf '%s\n' "$output" | sed 's/^/    /'
-  if [ "$rc" -ne 0 ] || printf '%s\n' "$output" | grep -q '^Error:'; then
-    failed+=("$group")
-    printf '    FAILED (exit status %d)\n' "$rc"
-  else
+  if tool_succeeded "$rc" Error:; then
     restored=$((restored + 1))
+  else
+    failed+=("$group")
   fi
 }
 
@@ -166,36 +161,22 @@ restore_batch() {
 }
 
 main() {
-  local list_only=0
+  local list_only=0 taken
   selected=()
   while [ "$#" -gt 0 ]; do
     case "$1" in
-      -h | --help) usage; exit 0 ;;
-      --dry-run) DRY_RUN=1 ;;
-      --batch) BATCH_SIZE=500 ;;
-      --batch=*) BATCH_SIZE="${1#--batch=}" ;;
-      --list) list_only=1 ;;
-      --group)
-        [ "$#" -ge 2 ] || fail_usage "--group needs a group name"
-        selected+=("$2")
-        shift
-        ;;
-      --group=*) selected+=("${1#--group=}") ;;
-      *) fail_usage "unknown argument '$1'" ;;
+      --batch) BATCH_SIZE=500; taken=1 ;;
+      --batch=*) BATCH_SIZE="${1#--batch=}"; taken=1 ;;
+      *) take_option --group "$@" ;;
     esac
-    shift
+    shift "$taken"
   done
 
   make_work_dir restore-offsets
   load_offsets
 
-  if [ "$list_only" -eq 1 ]; then
-    printf '%s\n' "${groups[@]}"
-    exit 0
-  fi
-
   local index
-  check_selected "no group named" "this backup" ${groups[@]+"${groups[@]}"}
+  list_or_check "no group named" "this backup" ${groups[@]+"${groups[@]}"}
 
   case "$BATCH_SIZE" in
     '' | *[!0-9]* | 0) fail_usage "BATCH_SIZE/--batch needs a whole number of groups, not '$BATCH_SIZE'" ;;
@@ -212,15 +193,8 @@ main() {
   find_tool "$KAFKA_CONSUMER_GROUPS" kafka-consumer-groups consumer-groups KAFKA_CONSUMER_GROUPS
   read_command_config
 
-  local to_run=()
-  for index in "${!groups[@]}"; do
-    is_selected "${groups[$index]}" && to_run+=("$index")
-  done
-  local total="${#to_run[@]}"
-  if [ "$total" -eq 0 ]; then
-    echo "Nothing to restore: the backup holds no consumer group."
-    exit 0
-  fi
+  local to_run=() total=0
+  select_to_run "Nothing to restore: the backup holds no consumer group." ${groups[@]+"${groups[@]}"}
   printf 'Restoring %d consumer group(s) on %s with %s (%s)\n' "$total" "$BOOTSTRAP_SERVERS" "${tool[*]}" "$reset_mode"
 
   # One call per group (or per batch, falling back to one per group), so one refusal does not stop the others.
@@ -246,12 +220,9 @@ main() {
     restore_batch "${batch[@]}"
   fi
 
-  echo
-  if [ "$reset_mode" = --dry-run ]; then
-    printf 'Summary (dry run, nothing changed): %d of %d group(s) would be restored, %d failed.\n' "$restored" "$total" "${#failed[@]}"
-  else
-    printf 'Summary: %d of %d group(s) restored, %d failed.\n' "$restored" "$total" "${#failed[@]}"
-  fi
+  local dry_run=0
+  [ "$reset_mode" = --dry-run ] && dry_run=1
+  print_summary "$dry_run" "$restored" "$total" "group(s)" "would be restored" "restored"
   finish groups "$restored"
 }
 

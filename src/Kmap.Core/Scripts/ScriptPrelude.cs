@@ -8,6 +8,39 @@ namespace Kmap.Core.Scripts;
 /// </summary>
 internal static class ScriptPrelude
 {
+    /// <summary>
+    /// A whole script from its own parts around the shared ones: its opening comment, <see cref="Start"/>, its target
+    /// setting, <see cref="CommandConfigSetting"/>, its tool settings, <see cref="SettingsEnd"/>, its usage,
+    /// <see cref="Functions"/>, then its own functions, main and data block.
+    /// </summary>
+    public static string Script(string comment, string targetSetting, string toolSettings, string usage, string tail) =>
+        comment + "\n" + Start + "\n" + targetSetting + "\n" + CommandConfigSetting + "\n" + toolSettings + "\n" + SettingsEnd + "\n"
+        + usage + Functions + "\n\n" + tail;
+
+    /// <summary>After a script's opening comment: bash (a script started by sh starts again with bash), strict mode, the settings' heading.</summary>
+    public const string Start = """
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+set -uo pipefail
+
+# ---- Settings -------------------------------------------------------------------------------
+""";
+
+    /// <summary>The setting both scripts take for the target's authentication.</summary>
+    public const string CommandConfigSetting = """
+# Authentication for the target, the same file Kafka's tools take, e.g.:
+# COMMAND_CONFIG="--command-config /path/to/client.properties"
+COMMAND_CONFIG="${COMMAND_CONFIG:-}"
+""";
+
+    /// <summary>The end of the settings: the kmap binary that wrote the script (@@KMAP_BINARY@@, filled in as data), and the script's name.</summary>
+    public const string SettingsEnd = """
+# The kmap that wrote this script.
+KMAP_BINARY=@@KMAP_BINARY@@
+# ---------------------------------------------------------------------------------------------
+
+program="${0##*/}"
+""";
+
     /// <summary>Uses the script's `program`, `KMAP_BINARY`, `COMMAND_CONFIG` and `selected` variables.</summary>
     public const string Functions = """
 fail_usage() {
@@ -87,6 +120,77 @@ finish() {
     exit 3
   fi
   exit 0
+}
+
+# Takes one of the options both scripts share from the script's arguments (given after $1): -h/--help,
+# --dry-run, --list (sets `list_only`), and the selection option named by $1 (--group or --topic, added to
+# `selected`). Sets `taken` to how many arguments it used; any other argument is a usage error.
+take_option() {
+  local option="$1"
+  shift
+  taken=1
+  case "$1" in
+    -h | --help) usage; exit 0 ;;
+    --dry-run) DRY_RUN=1 ;;
+    --list) list_only=1 ;;
+    "$option")
+      [ "$#" -ge 2 ] || fail_usage "$option needs a ${option#--} name"
+      selected+=("$2")
+      taken=2
+      ;;
+    "$option"=*) selected+=("${1#"$option"=}") ;;
+    *) fail_usage "unknown argument '$1'" ;;
+  esac
+}
+
+# With --list (`list_only` is 1): prints the names given after $1 and $2, one per line, and ends the script.
+# Otherwise checks the selection against them (check_selected, with $1 and $2 as its message).
+list_or_check() {
+  if [ "$list_only" -eq 1 ]; then
+    [ "$#" -eq 2 ] || printf '%s\n' "${@:3}"
+    exit 0
+  fi
+  check_selected "$@"
+}
+
+# Shows the tool's `output` indented and judges the call: true when its exit status $1 is 0 and no line of the
+# output starts with $2 (Kafka's tools can exit 0 after printing an error); else says FAILED and is false.
+tool_succeeded() {
+  [ -n "$output" ] && printf '%s\n' "$output" | sed 's/^/    /'
+  if [ "$1" -ne 0 ] || printf '%s\n' "$output" | grep -q "^$2"; then
+    printf '    FAILED (exit status %d)\n' "$1"
+    return 1
+  fi
+}
+
+# Sets the array `to_run` to the indexes of the names after $1 that are selected (all when none was) and
+# `total` to their count; when there is none, prints $1 and ends the script with status 0.
+select_to_run() {
+  local nothing="$1" index=0 name
+  shift
+  to_run=()
+  for name in "$@"; do
+    is_selected "$name" && to_run+=("$index")
+    index=$((index + 1))
+  done
+  total="${#to_run[@]}"
+  if [ "$total" -eq 0 ]; then
+    echo "$nothing"
+    exit 0
+  fi
+}
+
+# Prints the closing summary. $1: 1 for a dry run; $2 of $3 $4 (e.g. "group(s)") succeeded; $5: what a dry
+# run would do to them (e.g. "would be restored"); $6: what was done (e.g. "restored"). Failures: `failed`.
+print_summary() {
+  echo
+  if [ "$1" -eq 1 ]; then
+    printf 'Summary (dry run, nothing changed): %d of %d %s %s' "$2" "$3" "$4" "$5"
+    [ "${#failed[@]}" -eq 0 ] || printf ', %d failed' "${#failed[@]}"
+    printf '.\n'
+  else
+    printf 'Summary: %d of %d %s %s, %d failed.\n' "$2" "$3" "$4" "$6" "${#failed[@]}"
+  fi
 }
 
 # True when no name was selected (--group/--topic) or when $1 is one of them.

@@ -1,7 +1,6 @@
 using System.Text;
 using Kmap.Core.Cluster;
 using Kmap.Core.Config;
-using Kmap.Kafka.DescribeLogDirs;
 
 namespace Kmap.Kafka.Wire;
 

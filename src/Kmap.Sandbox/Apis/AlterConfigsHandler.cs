@@ -8,44 +8,24 @@ public sealed record AlterConfigsRequest(IReadOnlyList<AlterConfigsResource> Res
 {
     public static AlterConfigsRequest Read(KafkaReader reader, short version)
     {
-        var resources = reader.Array(r =>
-        {
-            var type = r.Int8();
-            var name = r.String();
-            var configs = r.Array(c =>
-            {
-                var config = new AlterableConfig(c.String(), c.NullableString());
-                c.TaggedFields();
-                return config;
-            });
-            r.TaggedFields();
-            return new AlterConfigsResource(type, name, configs);
-        });
-        var validateOnly = reader.Bool();
-        reader.TaggedFields();
+        var (resources, validateOnly) = AlterableTopic.ReadRequest(reader, c => new AlterableConfig(c.String(), c.NullableString()), (type, name, configs) => new AlterConfigsResource(type, name, configs));
         return new AlterConfigsRequest(resources, validateOnly);
     }
 
     public void Write(KafkaWriter writer, short version)
     {
-        writer.Array(Resources, (r, resource) =>
+        AlterableTopic.WriteRequest(writer, Resources, ValidateOnly, (c, config) =>
         {
-            r.Int8(resource.ResourceType);
-            r.String(resource.ResourceName);
-            r.Array(resource.Configs, (c, config) =>
-            {
-                c.String(config.Name);
-                c.NullableString(config.Value);
-                c.TaggedFields();
-            });
-            r.TaggedFields();
+            c.String(config.Name);
+            c.NullableString(config.Value);
         });
-        writer.Bool(ValidateOnly);
-        writer.TaggedFields();
     }
 }
 
-public sealed record AlterConfigsResource(sbyte ResourceType, string ResourceName, IReadOnlyList<AlterableConfig> Configs);
+public sealed record AlterConfigsResource(sbyte ResourceType, string ResourceName, IReadOnlyList<AlterableConfig> Configs) : IAlterConfigsResource<AlterableConfig>
+{
+    public IEnumerable<string> ConfigNames => Configs.Select(c => c.Name);
+}
 
 public sealed record AlterableConfig(string Name, string? Value);
 
@@ -53,18 +33,11 @@ public sealed record AlterConfigsResponse(int ThrottleTimeMs, IReadOnlyList<Alte
 {
     public static AlterConfigsResponse Read(KafkaReader reader, short version)
     {
-        var throttle = reader.Int32();
-        var responses = reader.Array(AlterConfigsResourceResponse.Read);
-        reader.TaggedFields();
+        var (throttle, responses) = AlterConfigsResourceResponse.ReadAll(reader);
         return new AlterConfigsResponse(throttle, responses);
     }
 
-    public void Write(KafkaWriter writer, short version)
-    {
-        writer.Int32(ThrottleTimeMs);
-        writer.Array(Responses, (w, response) => response.Write(w));
-        writer.TaggedFields();
-    }
+    public void Write(KafkaWriter writer, short version) => AlterConfigsResourceResponse.WriteAll(writer, ThrottleTimeMs, Responses);
 }
 
 /// <summary>The per-resource outcome, shared by AlterConfigs and IncrementalAlterConfigs (same layout in both).</summary>
@@ -75,6 +48,22 @@ public sealed record AlterConfigsResourceResponse(ErrorCode ErrorCode, string? E
         var response = new AlterConfigsResourceResponse((ErrorCode)reader.Int16(), reader.NullableString(), reader.Int8(), reader.String());
         reader.TaggedFields();
         return response;
+    }
+
+    /// <summary>A whole response body of either API: throttle, the per-resource outcomes, tagged fields.</summary>
+    public static (int ThrottleTimeMs, IReadOnlyList<AlterConfigsResourceResponse> Responses) ReadAll(KafkaReader reader)
+    {
+        var throttle = reader.Int32();
+        var responses = reader.Array(Read);
+        reader.TaggedFields();
+        return (throttle, responses);
+    }
+
+    public static void WriteAll(KafkaWriter writer, int throttleTimeMs, IReadOnlyList<AlterConfigsResourceResponse> responses)
+    {
+        writer.Int32(throttleTimeMs);
+        writer.Array(responses, (w, response) => response.Write(w));
+        writer.TaggedFields();
     }
 
     public void Write(KafkaWriter writer)
@@ -98,43 +87,18 @@ public sealed class AlterConfigsHandler : ApiHandler<AlterConfigsRequest, AlterC
     public override short MaxVersion => 2;
     public override short FirstFlexibleVersion => 2;
 
-    protected override ValueTask<AlterConfigsResponse?> HandleAsync(RequestContext context, AlterConfigsRequest request, CancellationToken cancellationToken)
-    {
-        var cluster = context.Cluster;
-        var responses = new List<AlterConfigsResourceResponse>(request.Resources.Count);
-        lock (cluster.Sync)
-        {
-            foreach (var resource in request.Resources)
-            {
-                var (error, message) = Alter(cluster.Topics, resource, request.ValidateOnly);
-                responses.Add(new(error, message, resource.ResourceType, resource.ResourceName));
-            }
-        }
-        return ValueTask.FromResult<AlterConfigsResponse?>(new AlterConfigsResponse(0, responses));
-    }
+    protected override ValueTask<AlterConfigsResponse?> HandleAsync(RequestContext context, AlterConfigsRequest request, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<AlterConfigsResponse?>(new AlterConfigsResponse(0, AlterableTopic.AlterEach(context, request.Resources, request.ValidateOnly, Alter)));
 
-    private static (ErrorCode, string?) Alter(Dictionary<string, Topic> topics, AlterConfigsResource resource, bool validateOnly)
+    private static (ErrorCode, string?, IReadOnlyDictionary<string, string>?) Alter(Topic topic, AlterConfigsResource resource)
     {
-        var (error, message, topic) = AlterableTopic.Find(topics, resource.ResourceType, resource.ResourceName, resource.Configs.Select(c => c.Name));
-        if (topic is null)
-        {
-            return (error, message);
-        }
         foreach (var config in resource.Configs)
         {
             if (TopicConfigs.Validate(config.Name, config.Value) is { } problem)
             {
-                return (ErrorCode.InvalidConfig, problem);
+                return (ErrorCode.InvalidConfig, problem, null);
             }
         }
-        if (!validateOnly)
-        {
-            topic.Configs.Clear();
-            foreach (var config in resource.Configs)
-            {
-                topic.Configs[config.Name] = config.Value!;
-            }
-        }
-        return (ErrorCode.None, null);
+        return (ErrorCode.None, null, resource.Configs.ToDictionary(c => c.Name, c => c.Value!, StringComparer.Ordinal));
     }
 }

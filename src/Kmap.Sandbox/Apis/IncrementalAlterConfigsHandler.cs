@@ -8,45 +8,27 @@ public sealed record IncrementalAlterConfigsRequest(IReadOnlyList<IncrementalAlt
 {
     public static IncrementalAlterConfigsRequest Read(KafkaReader reader, short version)
     {
-        var resources = reader.Array(r =>
-        {
-            var type = r.Int8();
-            var name = r.String();
-            var configs = r.Array(c =>
-            {
-                var config = new IncrementalAlterableConfig(c.String(), c.Int8(), c.NullableString());
-                c.TaggedFields();
-                return config;
-            });
-            r.TaggedFields();
-            return new IncrementalAlterConfigsResource(type, name, configs);
-        });
-        var validateOnly = reader.Bool();
-        reader.TaggedFields();
+        var (resources, validateOnly) = AlterableTopic.ReadRequest(reader, c => new IncrementalAlterableConfig(c.String(), c.Int8(), c.NullableString()),
+            (type, name, configs) => new IncrementalAlterConfigsResource(type, name, configs));
         return new IncrementalAlterConfigsRequest(resources, validateOnly);
     }
 
     public void Write(KafkaWriter writer, short version)
     {
-        writer.Array(Resources, (r, resource) =>
+        AlterableTopic.WriteRequest(writer, Resources, ValidateOnly, (c, config) =>
         {
-            r.Int8(resource.ResourceType);
-            r.String(resource.ResourceName);
-            r.Array(resource.Configs, (c, config) =>
-            {
-                c.String(config.Name);
-                c.Int8(config.ConfigOperation);
-                c.NullableString(config.Value);
-                c.TaggedFields();
-            });
-            r.TaggedFields();
+            c.String(config.Name);
+            c.Int8(config.ConfigOperation);
+            c.NullableString(config.Value);
         });
-        writer.Bool(ValidateOnly);
-        writer.TaggedFields();
     }
 }
 
-public sealed record IncrementalAlterConfigsResource(sbyte ResourceType, string ResourceName, IReadOnlyList<IncrementalAlterableConfig> Configs);
+public sealed record IncrementalAlterConfigsResource(sbyte ResourceType, string ResourceName, IReadOnlyList<IncrementalAlterableConfig> Configs)
+    : IAlterConfigsResource<IncrementalAlterableConfig>
+{
+    public IEnumerable<string> ConfigNames => Configs.Select(c => c.Name);
+}
 
 public sealed record IncrementalAlterableConfig(string Name, sbyte ConfigOperation, string? Value)
 {
@@ -60,18 +42,11 @@ public sealed record IncrementalAlterConfigsResponse(int ThrottleTimeMs, IReadOn
 {
     public static IncrementalAlterConfigsResponse Read(KafkaReader reader, short version)
     {
-        var throttle = reader.Int32();
-        var responses = reader.Array(AlterConfigsResourceResponse.Read);
-        reader.TaggedFields();
+        var (throttle, responses) = AlterConfigsResourceResponse.ReadAll(reader);
         return new IncrementalAlterConfigsResponse(throttle, responses);
     }
 
-    public void Write(KafkaWriter writer, short version)
-    {
-        writer.Int32(ThrottleTimeMs);
-        writer.Array(Responses, (w, response) => response.Write(w));
-        writer.TaggedFields();
-    }
+    public void Write(KafkaWriter writer, short version) => AlterConfigsResourceResponse.WriteAll(writer, ThrottleTimeMs, Responses);
 }
 
 /// <summary>
@@ -86,42 +61,25 @@ public sealed class IncrementalAlterConfigsHandler : ApiHandler<IncrementalAlter
     public override short MaxVersion => 1;
     public override short FirstFlexibleVersion => 1;
 
-    protected override ValueTask<IncrementalAlterConfigsResponse?> HandleAsync(RequestContext context, IncrementalAlterConfigsRequest request, CancellationToken cancellationToken)
-    {
-        var cluster = context.Cluster;
-        var responses = new List<AlterConfigsResourceResponse>(request.Resources.Count);
-        lock (cluster.Sync)
-        {
-            foreach (var resource in request.Resources)
-            {
-                var (error, message) = Alter(cluster.Topics, resource, request.ValidateOnly);
-                responses.Add(new(error, message, resource.ResourceType, resource.ResourceName));
-            }
-        }
-        return ValueTask.FromResult<IncrementalAlterConfigsResponse?>(new IncrementalAlterConfigsResponse(0, responses));
-    }
+    protected override ValueTask<IncrementalAlterConfigsResponse?> HandleAsync(RequestContext context, IncrementalAlterConfigsRequest request, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IncrementalAlterConfigsResponse?>(new IncrementalAlterConfigsResponse(0, AlterableTopic.AlterEach(context, request.Resources, request.ValidateOnly, Alter)));
 
-    private static (ErrorCode, string?) Alter(Dictionary<string, Topic> topics, IncrementalAlterConfigsResource resource, bool validateOnly)
+    private static (ErrorCode, string?, IReadOnlyDictionary<string, string>?) Alter(Topic topic, IncrementalAlterConfigsResource resource)
     {
-        var (error, message, topic) = AlterableTopic.Find(topics, resource.ResourceType, resource.ResourceName, resource.Configs.Select(c => c.Name));
-        if (topic is null)
-        {
-            return (error, message);
-        }
         var updated = new Dictionary<string, string>(topic.Configs, StringComparer.Ordinal);
         foreach (var config in resource.Configs)
         {
             var definition = TopicConfigs.Find(config.Name);
             if (definition is null)
             {
-                return (ErrorCode.InvalidConfig, $"Unknown topic config name: {config.Name}");
+                return (ErrorCode.InvalidConfig, $"Unknown topic config name: {config.Name}", null);
             }
             switch (config.ConfigOperation)
             {
                 case IncrementalAlterableConfig.Set:
                     if (config.Value is null)
                     {
-                        return (ErrorCode.InvalidRequest, $"Null value not supported for : {config.Name}");
+                        return (ErrorCode.InvalidRequest, $"Null value not supported for : {config.Name}", null);
                     }
                     updated[config.Name] = config.Value;
                     break;
@@ -132,7 +90,7 @@ public sealed class IncrementalAlterConfigsHandler : ApiHandler<IncrementalAlter
                     if (definition.Type != ConfigType.List)
                     {
                         var verb = config.ConfigOperation == IncrementalAlterableConfig.Append ? "append" : "subtract";
-                        return (ErrorCode.InvalidConfig, $"Config value {verb} is not allowed for config key: {config.Name}");
+                        return (ErrorCode.InvalidConfig, $"Config value {verb} is not allowed for config key: {config.Name}", null);
                     }
                     var current = (updated.TryGetValue(config.Name, out var value) ? value : definition.DefaultValue ?? "")
                         .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
@@ -148,21 +106,13 @@ public sealed class IncrementalAlterConfigsHandler : ApiHandler<IncrementalAlter
                     updated[config.Name] = string.Join(',', current);
                     break;
                 default:
-                    return (ErrorCode.InvalidRequest, $"Unknown config operation {config.ConfigOperation} for {config.Name}");
+                    return (ErrorCode.InvalidRequest, $"Unknown config operation {config.ConfigOperation} for {config.Name}", null);
             }
             if (updated.TryGetValue(config.Name, out var result) && TopicConfigs.ValidateValue(definition, result) is { } problem)
             {
-                return (ErrorCode.InvalidConfig, problem);
+                return (ErrorCode.InvalidConfig, problem, null);
             }
         }
-        if (!validateOnly)
-        {
-            topic.Configs.Clear();
-            foreach (var (name, value) in updated)
-            {
-                topic.Configs[name] = value;
-            }
-        }
-        return (ErrorCode.None, null);
+        return (ErrorCode.None, null, updated);
     }
 }

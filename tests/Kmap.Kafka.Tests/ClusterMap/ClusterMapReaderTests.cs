@@ -2,7 +2,6 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Kmap.Core.ClusterMap;
 using Kmap.Core.Config;
-using Kmap.Kafka.DescribeLogDirs;
 using Kmap.Sandbox;
 using TopicPartition = Confluent.Kafka.TopicPartition;
 

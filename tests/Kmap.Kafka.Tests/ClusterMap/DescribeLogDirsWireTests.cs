@@ -1,5 +1,5 @@
 using Kmap.Core.Cluster;
-using Kmap.Kafka.DescribeLogDirs;
+using Kmap.Kafka.Wire;
 using Kmap.Sandbox.Apis;
 using Kmap.Sandbox.Protocol;
 
@@ -8,11 +8,29 @@ namespace Kmap.Kafka.Tests.ClusterMap;
 /// <summary>kmap's hand-written DescribeLogDirs v1 against the sandbox's independent codec: each checks the other.</summary>
 public class DescribeLogDirsWireTests
 {
+    private static readonly WireBroker Broker = new(1, "b1", 9092);
+
+    private static byte[] Encode(IReadOnlyDictionary<string, IReadOnlyList<int>>? topics)
+    {
+        var writer = new WireWriter();
+        WireDescribeLogDirs.WriteRequest(writer, topics);
+        return writer.Written.ToArray();
+    }
+
+    [Fact]
+    public void Kmap_asks_for_v1_and_for_v0_on_a_broker_that_has_no_v1()
+    {
+        short[] offered = [4, 1, 0, -1];
+        short[] expected = [1, 1, 0, -1];
+
+        Assert.Equal(expected, offered.Select(WireDescribeLogDirs.VersionFor));
+    }
+
     [Fact]
     public void The_sandbox_reads_the_request_kmap_writes()
     {
-        var request = DescribeLogDirsClient.EncodeRequest(new Dictionary<string, IReadOnlyList<int>> { ["orders"] = [0, 2], ["ünïcode.t"] = [1] });
-        var all = DescribeLogDirsClient.EncodeRequest(null);
+        var request = Encode(new Dictionary<string, IReadOnlyList<int>> { ["orders"] = [0, 2], ["ünïcode.t"] = [1] });
+        var all = Encode(null);
 
         var read = DescribeLogDirsRequest.Read(new KafkaReader(request), 1);
 
@@ -31,7 +49,7 @@ public class DescribeLogDirsWireTests
         var writer = new KafkaWriter();
         response.Write(writer, 1);
 
-        var sizes = DescribeLogDirsClient.DecodeResponse(new WireReader(writer.ToArray()), "b1");
+        var sizes = WireDescribeLogDirs.ReadResponse(new WireReader(writer.ToArray()), Broker);
 
         Assert.Equal([new ReplicaSize("orders", 0, 1234, false), new ReplicaSize("orders", 2, long.MaxValue, true), new ReplicaSize("audit", 7, 0, false)], sizes);
     }
@@ -44,8 +62,8 @@ public class DescribeLogDirsWireTests
         // throttle 0, then an array count of two billion with nothing after it.
         byte[] lying = [0, 0, 0, 0, 0x77, 0x35, 0x94, 0x00];
 
-        var error = Assert.Throws<ClusterException>(() => DescribeLogDirsClient.DecodeResponse(new WireReader(failed.ToArray()), "b1"));
+        var error = Assert.Throws<ClusterException>(() => WireDescribeLogDirs.ReadResponse(new WireReader(failed.ToArray()), Broker));
         Assert.Contains("/data/a: error 56", error.Message, StringComparison.Ordinal);
-        Assert.Throws<FormatException>(() => DescribeLogDirsClient.DecodeResponse(new WireReader(lying), "b1"));
+        Assert.Throws<FormatException>(() => WireDescribeLogDirs.ReadResponse(new WireReader(lying), Broker));
     }
 }

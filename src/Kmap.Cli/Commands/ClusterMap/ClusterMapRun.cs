@@ -3,7 +3,6 @@ using Kmap.Core.Cluster;
 using Kmap.Core.ClusterMap;
 using Kmap.Core.Config;
 using Kmap.Kafka;
-using Kmap.Kafka.DescribeLogDirs;
 using Map = Kmap.Core.ClusterMap.ClusterMap;
 
 namespace Kmap.Cli.Commands.ClusterMap;

@@ -2,10 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Kmap.Core.Cluster;
 
-namespace Kmap.Kafka.DescribeLogDirs;
+namespace Kmap.Kafka.Wire;
 
 /// <summary>
-/// The client side of SCRAM-SHA-256/512 (RFC 5802, RFC 7677) for the hand-written connection:
+/// The client side of SCRAM-SHA-256/512 (RFC 5802, RFC 7677) for <see cref="WireSasl"/>:
 /// client-first, server-first (nonce, salt, iterations), client-final with the proof, and the
 /// server's signature checked so a broker that does not know the password cannot pass.
 /// </summary>
