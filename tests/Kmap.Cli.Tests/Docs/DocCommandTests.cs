@@ -152,9 +152,13 @@ public partial class DocCommandTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 1 }, cancellationToken: ct);
-        var traffic = new SampleTraffic(new ConnectionSettings { BootstrapServers = sandbox.BootstrapServers });
+        var settings = new ConnectionSettings { BootstrapServers = sandbox.BootstrapServers };
+        var traffic = new SampleTraffic(settings);
         await traffic.CreateTopicAsync("orders", 2, ct);
-        await traffic.ProduceAsync("orders", 20, ct);
+        using (var writer = new KafkaRecordWriter(settings))
+        {
+            await writer.ProduceSamplesAsync("orders", 20, ct);
+        }
         await traffic.ConsumeAsync("my-consumer-group", "orders", 10, ct);
         using var dir = new TempDirectory();
         var lines = DocCommandLines.All();
