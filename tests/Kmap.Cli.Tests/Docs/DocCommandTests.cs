@@ -144,7 +144,7 @@ public partial class DocCommandTests
         ("README.md", "backup --brokers source:9092 -o offsets.json"),
         ("README.md", "restore --brokers target:9092 --from offsets.json"),
         ("README.md", "verify --brokers target:9092 --from offsets.json"),
-        ("README.md", "report --brokers source:9092 --format table"),
+        ("README.md", "report --brokers source:9092 --format table --lag-sample-interval 10s"),
     ];
 
     [Fact]
