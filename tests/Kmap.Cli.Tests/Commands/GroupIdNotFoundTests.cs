@@ -90,4 +90,37 @@ public class GroupIdNotFoundTests
         Assert.True(compat.ExitCode == 0, compat.ToString());
         Assert.Contains("\"billing\"", File.ReadAllText(dir.File("compat.json")), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Backup_of_a_group_deleted_between_ListGroups_and_OffsetFetch_completes_without_it()
+    {
+        await using var cluster = await StartAsync("cluster");
+        await KafkaPython.ProduceTimedAsync(cluster.BootstrapServers, "orders", 0, "order0", 0, 10, TwoHoursAgo);
+        await KafkaPython.CommitAsync(cluster.BootstrapServers, "billing", ("orders", 0, 6));
+        await KafkaPython.CommitAsync(cluster.BootstrapServers, "ghost", ("orders", 0, 3));
+        // OffsetFetch waits until the group is gone; then the broker answers it with GROUP_ID_NOT_FOUND.
+        cluster.Faults.Apply(FaultSpec.Parse("stall=forever@OffsetFetch;no-offsets=GROUP_ID_NOT_FOUND"));
+        using var dir = new TempDirectory();
+        var file = dir.File("b.json");
+
+        var backupRun = CliRun.RunAsync("backup", "--brokers", cluster.BootstrapServers, "-o", file);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (cluster.Faults.Counters.Stalls(ApiKey.OffsetFetch) == 0 && !backupRun.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+        Assert.True(cluster.Faults.Counters.Stalls(ApiKey.OffsetFetch) > 0, backupRun.IsCompleted ? (await backupRun).ToString() : "no OffsetFetch within 20 s");
+        Assert.Equal(ErrorCode.None, cluster.State.Groups.DeleteGroup("ghost"));
+        cluster.Faults.Apply(FaultSpec.Parse("no-offsets=GROUP_ID_NOT_FOUND"));
+        cluster.Faults.ReleaseStalls();
+        var backup = await backupRun;
+
+        Assert.True(backup.ExitCode == 0, backup.ToString());
+        Assert.True(cluster.Faults.Counters.Errors(ApiKey.OffsetFetch) > 0, "the cluster answered GROUP_ID_NOT_FOUND for the deleted group");
+        Assert.DoesNotContain("GROUP_ID_NOT_FOUND", backup.Stderr, StringComparison.Ordinal);
+        var text = File.ReadAllText(file);
+        Assert.Contains("\"billing\"", text, StringComparison.Ordinal);
+        // No offsets, as Kafka answers for a deleted group: nothing of it to back up.
+        Assert.DoesNotContain("\"ghost\"", text, StringComparison.Ordinal);
+    }
 }
