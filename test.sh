@@ -65,6 +65,23 @@ else
   failed=$((failed + 1))
 fi
 
+step "another librdkafka first on LD_LIBRARY_PATH (Debian's 2.0.2): demo, backup, restore load kmap's own"
+for binary in "$root/.build/kmap/kmap" "$root/dist/linux-x64/kmap"; do
+  rc=0
+  scripts/foreign-librdkafka-smoke.sh "$binary" > "$log_dir/foreign.log" 2>&1 || rc=$?
+  if [ "$rc" -eq 0 ]; then
+    passed=$((passed + 1))
+    tail -n 1 "$log_dir/foreign.log"
+  elif [ "$rc" -eq 77 ]; then
+    skipped=$((skipped + 1))
+    # Loud: a skipped check of a crash users met must not go unnoticed.
+    echo "!!!!! $(tail -n 1 "$log_dir/foreign.log")"
+  else
+    tail -n 30 "$log_dir/foreign.log"
+    failed=$((failed + 1))
+  fi
+done
+
 export KMAP_CONFORMANCE_RESULTS="$log_dir/conformance.tsv"
 : > "$KMAP_CONFORMANCE_RESULTS"
 

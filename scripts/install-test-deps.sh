@@ -34,3 +34,27 @@ if [ -f "$node_dir/package-lock.json" ]; then
     cp "$node_dir/package-lock.json" "$node_dir/node_modules/.kmap-lock"
   fi
 fi
+
+# Debian's librdkafka (2.0.2, older than the one kmap ships), never installed system-wide: unpacked into a cache
+# folder that scripts/foreign-librdkafka-smoke.sh puts first on LD_LIBRARY_PATH. Best effort: without apt the
+# smoke test says loudly why it skips.
+rdkafka_dir="${KMAP_TEST_CACHE:-$HOME/.cache/kmap-test}/debian-librdkafka"
+if [ ! -e "$rdkafka_dir/lib/librdkafka.so.1" ] && command -v apt-get >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1; then
+  download="$(mktemp -d)"
+  # apt's sandbox user must be able to write there.
+  chmod 0777 "$download"
+  if (cd "$download" && apt-get download -qq librdkafka1 >/dev/null 2>&1) \
+     && dpkg -x "$download"/librdkafka1_*.deb "$download/x"; then
+    so="$(find "$download/x" -name 'librdkafka.so.1' | head -n 1)"
+    if [ -n "$so" ]; then
+      mkdir -p "$rdkafka_dir/lib.tmp"
+      cp -L "$so" "$rdkafka_dir/lib.tmp/librdkafka.so.1"
+      ln -sf librdkafka.so.1 "$rdkafka_dir/lib.tmp/librdkafka.so"
+      rm -rf "${rdkafka_dir:?}/lib"
+      mv "$rdkafka_dir/lib.tmp" "$rdkafka_dir/lib"
+    fi
+  else
+    echo "note: apt could not download Debian's librdkafka1; the foreign-librdkafka smoke test will skip" >&2
+  fi
+  rm -rf "$download"
+fi

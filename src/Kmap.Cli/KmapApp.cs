@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using Kmap.Cli.Commands;
 using Kmap.Cli.Compat;
+using Kmap.Kafka;
 
 namespace Kmap.Cli;
 
@@ -77,6 +78,12 @@ public static class KmapApp
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await context.Error.WriteLineAsync("kmap: cancelled");
+            return ExitCodes.Failure;
+        }
+        catch (BundledLibrdkafkaException e)
+        {
+            // Another librdkafka on the machine must never be used instead: say which file was missing, and stop.
+            await context.Error.WriteLineAsync($"kmap: {e.Message}");
             return ExitCodes.Failure;
         }
         catch (Exception e) when (context.Environment("KMAP_DEBUG") is not ("1" or "true"))

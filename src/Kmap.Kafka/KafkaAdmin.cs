@@ -240,6 +240,11 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
         {
             results = await Guard(admin.ListConsumerGroupOffsetsAsync(request, new ListConsumerGroupOffsetsOptions { RequestTimeout = timeout }));
         }
+        catch (ListConsumerGroupOffsetsException e) when (e.Results.Count > 0 && e.Results.All(r => r.Error.Code == ErrorCode.GroupIdNotFound))
+        {
+            // Kafka answers an unknown group with no offsets; brokers that say GROUP_ID_NOT_FOUND mean the same.
+            return [];
+        }
         catch (ListConsumerGroupOffsetsException e)
         {
             var report = e.Results.FirstOrDefault();

@@ -11,6 +11,8 @@ public static class KafkaClientConfig
     public static AdminClientConfig ForAdmin(ConnectionSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        // Every Confluent.Kafka client starts from this configuration: load kmap's own librdkafka before any of them.
+        BundledLibrdkafka.EnsureLoaded();
         var config = new AdminClientConfig
         {
             BootstrapServers = settings.BootstrapServers,

@@ -14,6 +14,31 @@ public class MultiGroupOffsetFetchTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task GROUP_ID_NOT_FOUND_from_a_broker_means_no_offsets_not_a_failure()
+    {
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 }, cancellationToken: Ct);
+        using (var creator = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = sandbox.BootstrapServers }).Build())
+        {
+            await creator.CreateTopicsAsync([new TopicSpecification { Name = "orders", NumPartitions = 1, ReplicationFactor = 1 }]);
+        }
+        using var admin = new KafkaAdmin(new ConnectionSettings { BootstrapServers = sandbox.BootstrapServers });
+        Assert.All(await admin.AlterOffsetsAsync("billing", [new CommittedOffset("orders", 0, 7)], Ct), r => Assert.Null(r.Error));
+        sandbox.Faults.Apply(Kmap.Sandbox.Faults.FaultSpec.Parse("no-offsets=GROUP_ID_NOT_FOUND"));
+
+        var answers = await ((IBatchOffsetReader)admin).ListCommittedOffsetsAsync(["billing", "billing-copy", "gone"], null, Ct);
+        var single = await ((IClusterReader)admin).ListCommittedOffsetsAsync("billing-copy", Ct);
+
+        Assert.NotNull(answers);
+        Assert.Equal([new CommittedOffset("orders", 0, 7)], answers["billing"].Offsets!.Select(o => o with { LeaderEpoch = null, Metadata = null }));
+        Assert.Null(answers["billing-copy"].Error);
+        Assert.Empty(answers["billing-copy"].Offsets!);
+        Assert.Null(answers["gone"].Error);
+        Assert.Empty(answers["gone"].Offsets!);
+        Assert.Empty(single);
+        Assert.True(sandbox.Faults.Counters.Errors(ApiKey.OffsetFetch) >= 3, "the fault answered GROUP_ID_NOT_FOUND");
+    }
+
+    [Fact]
     public async Task Six_hundred_groups_on_three_coordinators_are_read_in_a_handful_of_requests()
     {
         await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });

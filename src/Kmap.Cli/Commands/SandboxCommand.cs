@@ -50,6 +50,8 @@ public static class SandboxCommand
               stall=[FRACTION:]MS|forever[@APIS]   hold responses MS milliseconds (or until the sandbox stops)
               down=BROKER:FROM_MS[-UNTIL_MS]       broker stops FROM_MS after start and restarts at UNTIL_MS
               move-coordinators=EVERY_MS           every group's coordinator moves to the next broker this often
+              no-offsets=GROUP_ID_NOT_FOUND        OffsetFetch answers a group without committed offsets with
+                                                   GROUP_ID_NOT_FOUND (Kafka: no error, no offsets), as some brokers do
             """)
         {
             listen, brokers, autoCreate, mechanisms, users, tlsCert, tlsKey, tlsClientCa, latency, dataDir, faults, exitOnStdinClose,

@@ -249,6 +249,14 @@ internal sealed class MultiGroupOffsetFetch(ConnectionSettings settings, TimeSpa
                 continue;
             }
             answered++;
+            if (groupError == KafkaErrorCodes.GroupIdNotFound)
+            {
+                // Kafka answers an unknown group with no error and no offsets; some Kafka-protocol brokers say
+                // GROUP_ID_NOT_FOUND (v8+ per group). Either way the group has no committed offsets: a fresh target of a
+                // restore, or a group deleted between ListGroups and this OffsetFetch during a backup.
+                answers[group] = new GroupOffsetsAnswer([], null);
+                continue;
+            }
             answers[group] = groupError != KafkaErrorCodes.None
                 ? new GroupOffsetsAnswer(null, $"cannot read the committed offsets of group '{group}' on {coordinator}: {KafkaErrorCodes.Name(groupError)}")
                 : partitionErrors.Count > 0

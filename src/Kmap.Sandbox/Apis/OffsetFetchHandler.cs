@@ -244,6 +244,12 @@ public sealed class OffsetFetchHandler : ApiHandler<OffsetFetchRequest, OffsetFe
             return new OffsetFetchResponseGroup(groupId, [], ErrorCode.NotCoordinator);
         }
         var group = coordinator.Find(groupId);
+        if (context.Cluster.Faults.Spec.GroupIdNotFoundWithoutOffsets && (group is null || group.Offsets.Values.All(p => p.Count == 0)))
+        {
+            // The `no-offsets=GROUP_ID_NOT_FOUND` fault: some Kafka-protocol brokers answer so where Kafka says "no offsets".
+            context.Cluster.Faults.Counters.CountError(ApiKey.OffsetFetch);
+            return new OffsetFetchResponseGroup(groupId, [], ErrorCode.GroupIdNotFound);
+        }
         if (topics is null)
         {
             return new OffsetFetchResponseGroup(groupId, group is null ? [] : AllCommitted(group), ErrorCode.None);

@@ -31,7 +31,7 @@ public sealed class FaultInjector
         ArgumentNullException.ThrowIfNull(spec);
         _draws.Clear();
         _spec = spec;
-        _cluster.Log($"faults: {(spec.AffectsNoRequest ? "none on requests" : $"{spec.Errors.Count} error rule(s), {spec.Stalls.Count} stall rule(s), drop {(spec.Drop is null ? "off" : $"after {spec.Drop.AfterRequests}")}")}, seed {spec.Seed}");
+        _cluster.Log($"faults: {(spec.AffectsNoRequest ? "none on requests" : $"{spec.Errors.Count} error rule(s), {spec.Stalls.Count} stall rule(s), drop {(spec.Drop is null ? "off" : $"after {spec.Drop.AfterRequests}")}{(spec.GroupIdNotFoundWithoutOffsets ? ", GROUP_ID_NOT_FOUND for groups without offsets" : "")}")}, seed {spec.Seed}");
     }
 
     /// <summary>Removes every rule and lets every stalled request go.</summary>

@@ -20,8 +20,14 @@ public sealed record FaultSpec
     /// <summary>Move every group's coordinator to the next broker this often; null never moves them on a timer.</summary>
     public TimeSpan? MoveCoordinatorsEvery { get; init; }
 
+    /// <summary>
+    /// Answer OffsetFetch for a group without committed offsets (unknown, or never committed) with GROUP_ID_NOT_FOUND,
+    /// as some Kafka-protocol brokers do (Kafka answers no error and no offsets): `no-offsets=GROUP_ID_NOT_FOUND`.
+    /// </summary>
+    public bool GroupIdNotFoundWithoutOffsets { get; init; }
+
     /// <summary>True when no request is touched (timetabled outages and moves do not count: they act on brokers).</summary>
-    public bool AffectsNoRequest => Drop is null && Errors.Count == 0 && Stalls.Count == 0;
+    public bool AffectsNoRequest => Drop is null && Errors.Count == 0 && Stalls.Count == 0 && !GroupIdNotFoundWithoutOffsets;
 
     public static FaultSpec Parse(string text) => FaultSpecParser.Parse(text);
 }

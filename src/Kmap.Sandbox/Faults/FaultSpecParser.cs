@@ -13,6 +13,7 @@ namespace Kmap.Sandbox.Faults;
 /// stall=[FRACTION:]MS|forever[@APIS]        hold that fraction of responses (repeatable)
 /// down=BROKER:FROM_MS[-UNTIL_MS]            broker stops FROM_MS after start, restarts at UNTIL_MS (repeatable)
 /// move-coordinators=EVERY_MS                every group's coordinator moves to the next broker this often
+/// no-offsets=GROUP_ID_NOT_FOUND              OffsetFetch answers a group without committed offsets with that code
 /// </code>
 /// Every error names the entry and the part that is wrong.
 /// </summary>
@@ -66,8 +67,16 @@ public static class FaultSpecParser
                     NoApis(entry, apis);
                     spec = spec with { MoveCoordinatorsEvery = TimeSpan.FromMilliseconds(Int(entry, value, "interval in ms", min: 1)) };
                     break;
+                case "no-offsets":
+                    NoApis(entry, apis);
+                    if (!value.Equals("GROUP_ID_NOT_FOUND", StringComparison.OrdinalIgnoreCase))
+                    {
+                        throw Bad(entry, $"'{value}' is not GROUP_ID_NOT_FOUND (the one answer brokers give instead of Kafka's empty one)");
+                    }
+                    spec = spec with { GroupIdNotFoundWithoutOffsets = true };
+                    break;
                 default:
-                    throw Bad(entry, $"unknown fault '{name}' (known: seed, drop-after, error, stall, down, move-coordinators)");
+                    throw Bad(entry, $"unknown fault '{name}' (known: seed, drop-after, error, stall, down, move-coordinators, no-offsets)");
             }
         }
         return spec with { Errors = errors, Stalls = stalls, Outages = outages };

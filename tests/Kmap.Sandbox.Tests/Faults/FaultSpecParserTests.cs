@@ -33,6 +33,16 @@ public class FaultSpecParserTests
     }
 
     [Fact]
+    public void No_offsets_reads_GROUP_ID_NOT_FOUND_only_and_touches_requests()
+    {
+        Assert.True(FaultSpec.Parse("no-offsets=group_id_not_found").GroupIdNotFoundWithoutOffsets);
+        Assert.False(FaultSpec.Parse("no-offsets=GROUP_ID_NOT_FOUND").AffectsNoRequest);
+        Assert.False(FaultSpec.Parse("seed=1").GroupIdNotFoundWithoutOffsets);
+        Assert.Contains("is not GROUP_ID_NOT_FOUND", Assert.Throws<FormatException>(() => FaultSpec.Parse("no-offsets=NOT_COORDINATOR")).Message, StringComparison.Ordinal);
+        Assert.Contains("takes no '@API' list", Assert.Throws<FormatException>(() => FaultSpec.Parse("no-offsets=GROUP_ID_NOT_FOUND@OffsetFetch")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Coordinator_errors_default_to_group_apis_and_leader_errors_to_partition_apis()
     {
         var spec = FaultSpec.Parse("error=0.5:COORDINATOR_LOAD_IN_PROGRESS;error=0.5:NOT_LEADER_OR_FOLLOWER");
