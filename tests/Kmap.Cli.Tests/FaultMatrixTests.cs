@@ -77,36 +77,10 @@ public class FaultMatrixTests(ITestOutputHelper output)
     private async Task<(Outcome Outcome, string Evidence)> BackupUnderAsync(string spec, SandboxOptions options, string[] auth)
     {
         await using var sandbox = await SandboxCluster.StartAsync(options, cancellationToken: TestContext.Current.CancellationToken);
-        var expected = new SortedSet<string>(StringComparer.Ordinal);
-        lock (sandbox.State.Sync)
-        {
-            sandbox.State.CreateTopic("orders", Partitions, 1);
-            for (var g = 0; g < Groups; g++)
-            {
-                var commits = Enumerable.Range(0, Partitions).Select(p => new PartitionCommit("orders", p, (g * 1000) + p, -1, "", 0)).ToList();
-                sandbox.State.Groups.RestoreOffsets($"group-{g:D2}", "consumer", commits);
-                expected.UnionWith(commits.Select(c => $"group-{g:D2} {c.Topic}-{c.Partition} {c.Offset}"));
-            }
-        }
-        using var moving = new CancellationTokenSource();
-        if (spec.Length > 0)
-        {
-            var faults = FaultSpec.Parse(spec);
-            sandbox.Faults.Apply(faults);
-            foreach (var outage in faults.Outages)
-            {
-                await sandbox.StopBrokerAsync(outage.BrokerId);
-            }
-            if (faults.MoveCoordinatorsEvery is { } every)
-            {
-                _ = MoveWhileRunningAsync(sandbox, every, moving.Token);
-            }
-        }
-
+        var expected = new SortedSet<string>(SeedGroups(sandbox, Groups).SelectMany(g => g.Value.Select(o => $"{g.Key} {o}")), StringComparer.Ordinal);
         using var dir = new TempDirectory();
-        var (exit, stderr, hung) = await RunKmapAsync(dir.Path, TimeSpan.FromSeconds(150), ["-brokers", sandbox.BootstrapServers, .. auth, "-save-offsets", "offsets.json"]);
-        await moving.CancelAsync();
-        sandbox.Faults.Clear();
+        var (exit, stderr, hung) = await UnderFaultAsync(sandbox, spec,
+            () => RunKmapAsync(dir.Path, TimeSpan.FromSeconds(150), ["-brokers", sandbox.BootstrapServers, .. auth, "-save-offsets", "offsets.json"]));
         var files = Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName).ToList();
         var evidence = $"exit {exit}, files [{string.Join(", ", files)}], faults: errors {sandbox.Faults.Counters.TotalErrors}, stalls {sandbox.Faults.Counters.Stalls(Sandbox.Protocol.ApiKey.OffsetFetch) + sandbox.Faults.Counters.Stalls(Sandbox.Protocol.ApiKey.ListGroups)}, drops {sandbox.Faults.Counters.Drops}\n--- stderr\n{stderr}";
         if (hung)
@@ -149,50 +123,44 @@ public class FaultMatrixTests(ITestOutputHelper output)
 
     private static async Task<(int Exit, string Stderr, bool Hung)> RunKmapAsync(string workingDirectory, TimeSpan deadline, params string[] args)
     {
-        var (exit, _, stderr, hung) = await RunAsync(KmapBinary.Path, workingDirectory, deadline, null, args);
-        return (exit, stderr, hung);
+        var run = await ProcessRunner.RunAsync(KmapBinary.Path, args, workingDirectory: workingDirectory, killAfter: deadline);
+        return (run.ExitCode, run.Stderr, run.Hung);
     }
 
-    private static async Task<(int Exit, string Stdout, string Stderr, bool Hung)> RunAsync(string program, string workingDirectory, TimeSpan deadline,
-        IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    /// <summary>
+    /// Runs <paramref name="run"/> while <paramref name="spec"/> holds on the cluster (its error, stall and drop rules, its
+    /// stopped brokers, its moving coordinators), then lifts the fault; with <paramref name="restartBrokers"/> the stopped
+    /// brokers start again.
+    /// </summary>
+    private static async Task<T> UnderFaultAsync<T>(SandboxCluster cluster, string spec, Func<Task<T>> run, bool restartBrokers = false)
     {
-        var info = new ProcessStartInfo(program)
+        using var moving = new CancellationTokenSource();
+        var faults = FaultSpec.Parse(spec);
+        cluster.Faults.Apply(faults);
+        foreach (var outage in faults.Outages)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
+            await cluster.StopBrokerAsync(outage.BrokerId);
         }
-        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        if (faults.MoveCoordinatorsEvery is { } every)
         {
-            if (value is null)
-            {
-                info.Environment.Remove(key);
-            }
-            else
-            {
-                info.Environment[key] = value;
-            }
+            _ = MoveWhileRunningAsync(cluster, every, moving.Token);
         }
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var limit = new CancellationTokenSource(deadline);
         try
         {
-            await process.WaitForExitAsync(limit.Token);
+            return await run();
         }
-        catch (OperationCanceledException)
+        finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-            return (-1, await stdout, await stderr, true);
+            await moving.CancelAsync();
+            cluster.Faults.Clear();
+            if (restartBrokers)
+            {
+                foreach (var outage in faults.Outages)
+                {
+                    await cluster.RestartBrokerAsync(outage.BrokerId);
+                }
+            }
         }
-        return (process.ExitCode, await stdout, await stderr, false);
     }
 
     [Theory]
@@ -260,15 +228,13 @@ public class FaultMatrixTests(ITestOutputHelper output)
         var ct = TestContext.Current.CancellationToken;
         await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 }, cancellationToken: ct);
         SeedGroups(sandbox, 3);
-        sandbox.Faults.Apply(FaultSpec.Parse("stall=forever@OffsetFetch"));
         using var dir = new TempDirectory();
         await File.WriteAllTextAsync(dir.File("offsets.json"), "yesterday's backup", ct);
         await File.WriteAllTextAsync(dir.File("restore.sh"), "yesterday's script", ct);
 
         var clock = Stopwatch.StartNew();
-        var (exit, stderr, hung) = await RunKmapAsync(dir.Path, TimeSpan.FromSeconds(60), "-brokers", sandbox.BootstrapServers, "-timeout", "2",
-            "-save-offsets", "offsets.json", "-restore-offsets-script", "restore.sh");
-        sandbox.Faults.Clear();
+        var (exit, stderr, hung) = await UnderFaultAsync(sandbox, "stall=forever@OffsetFetch", () => RunKmapAsync(dir.Path, TimeSpan.FromSeconds(60), "-brokers", sandbox.BootstrapServers, "-timeout", "2",
+            "-save-offsets", "offsets.json", "-restore-offsets-script", "restore.sh"));
 
         Assert.False(hung, stderr);
         Assert.Equal(1, exit);
@@ -288,12 +254,10 @@ public class FaultMatrixTests(ITestOutputHelper output)
         var ct = TestContext.Current.CancellationToken;
         await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 }, cancellationToken: ct);
         SeedGroups(sandbox, 3);
-        sandbox.Faults.Apply(FaultSpec.Parse("stall=forever@OffsetFetch"));
         using var dir = new TempDirectory();
 
-        var (exit, stderr, hung) = await RunKmapAsync(dir.Path, TimeSpan.FromSeconds(60), "-brokers", sandbox.BootstrapServers, "-timeout", "2",
-            "-allow-partial", "-save-offsets", "offsets.json");
-        sandbox.Faults.Clear();
+        var (exit, stderr, hung) = await UnderFaultAsync(sandbox, "stall=forever@OffsetFetch", () => RunKmapAsync(dir.Path, TimeSpan.FromSeconds(60), "-brokers", sandbox.BootstrapServers, "-timeout", "2",
+            "-allow-partial", "-save-offsets", "offsets.json"));
 
         Assert.False(hung, stderr);
         Assert.Equal(3, exit);
@@ -302,16 +266,61 @@ public class FaultMatrixTests(ITestOutputHelper output)
         Assert.Empty(backup.ConsumerGroups);
     }
 
-    private static void SeedGroups(SandboxCluster sandbox, int groups)
+    /// <summary>
+    /// Creates "orders" and commits offsets (g * 1000) + p + <paramref name="shift"/> for groups group-00, group-01, …;
+    /// returns each group's "orders-P OFFSET" lines.
+    /// </summary>
+    private static Dictionary<string, SortedSet<string>> SeedGroups(SandboxCluster sandbox, int groups, int shift = 0)
     {
+        var seeded = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         lock (sandbox.State.Sync)
         {
             sandbox.State.CreateTopic("orders", Partitions, 1);
             for (var g = 0; g < groups; g++)
             {
-                sandbox.State.Groups.RestoreOffsets($"group-{g:D2}", "consumer",
-                    Enumerable.Range(0, Partitions).Select(p => new PartitionCommit("orders", p, (g * 1000) + p, -1, "", 0)).ToList());
+                var commits = Enumerable.Range(0, Partitions).Select(p => new PartitionCommit("orders", p, (g * 1000) + p + shift, -1, "", 0)).ToList();
+                sandbox.State.Groups.RestoreOffsets($"group-{g:D2}", "consumer", commits);
+                seeded[$"group-{g:D2}"] = new SortedSet<string>(commits.Select(c => $"{c.Topic}-{c.Partition} {c.Offset}"), StringComparer.Ordinal);
             }
+        }
+        return seeded;
+    }
+
+    /// <summary>
+    /// A source with <see cref="RestoreGroups"/> groups (offsets from 1) and a target with "orders" readable up to offset
+    /// 10,000; kmap backs up the source into <paramref name="dir"/> with <paramref name="backupOutput"/>.
+    /// </summary>
+    private static async Task<(SandboxCluster Source, SandboxCluster Target, Dictionary<string, SortedSet<string>> Expected)> SourceAndTargetAsync(
+        TempDirectory dir, params string[] backupOutput)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var source = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 }, cancellationToken: ct);
+        SandboxCluster? target = null;
+        try
+        {
+            target = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 }, cancellationToken: ct);
+            var expected = SeedGroups(source, RestoreGroups, shift: 1);
+            lock (target.State.Sync)
+            {
+                var topic = target.State.CreateTopic("orders", Partitions, 1);
+                foreach (var partition in topic.Partitions)
+                {
+                    // Offsets up to 3,003 must be inside the log for a reset to accept them.
+                    partition.HighWatermark = 10_000;
+                }
+            }
+            var (backupExit, backupErr, _) = await RunKmapAsync(dir.Path, TimeSpan.FromSeconds(60), ["-brokers", source.BootstrapServers, .. backupOutput]);
+            Assert.True(backupExit == 0, backupErr);
+            return (source, target, expected);
+        }
+        catch
+        {
+            await source.DisposeAsync();
+            if (target is not null)
+            {
+                await target.DisposeAsync();
+            }
+            throw;
         }
     }
 
@@ -350,59 +359,21 @@ public class FaultMatrixTests(ITestOutputHelper output)
     /// <summary>Backs up a faultless cluster, then runs the generated script against a second cluster that has the fault.</summary>
     private async Task<(RestoreOutcome Outcome, string Evidence)> RestoreUnderAsync(string spec)
     {
-        var ct = TestContext.Current.CancellationToken;
-        await using var source = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 }, cancellationToken: ct);
-        await using var target = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 }, cancellationToken: ct);
-        var expected = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
-        lock (source.State.Sync)
-        {
-            source.State.CreateTopic("orders", Partitions, 1);
-            for (var g = 0; g < RestoreGroups; g++)
-            {
-                var commits = Enumerable.Range(0, Partitions).Select(p => new PartitionCommit("orders", p, (g * 1000) + p + 1, -1, "", 0)).ToList();
-                source.State.Groups.RestoreOffsets($"group-{g:D2}", "consumer", commits);
-                expected[$"group-{g:D2}"] = new SortedSet<string>(commits.Select(c => $"{c.Topic}-{c.Partition} {c.Offset}"), StringComparer.Ordinal);
-            }
-        }
-        lock (target.State.Sync)
-        {
-            var topic = target.State.CreateTopic("orders", Partitions, 1);
-            foreach (var partition in topic.Partitions)
-            {
-                // Offsets up to 3,003 must be inside the log for a reset to accept them.
-                partition.HighWatermark = 10_000;
-            }
-        }
         using var dir = new TempDirectory();
-        var (backupExit, backupErr, _) = await RunKmapAsync(dir.Path, TimeSpan.FromSeconds(60), "-brokers", source.BootstrapServers, "-restore-offsets-script", "restore.sh");
-        Assert.True(backupExit == 0, backupErr);
-
-        using var moving = new CancellationTokenSource();
-        var faults = FaultSpec.Parse(spec);
-        target.Faults.Apply(faults);
-        foreach (var outage in faults.Outages)
-        {
-            await target.StopBrokerAsync(outage.BrokerId);
-        }
-        if (faults.MoveCoordinatorsEvery is { } every)
-        {
-            _ = MoveWhileRunningAsync(target, every, moving.Token);
-        }
+        var (source, target, expected) = await SourceAndTargetAsync(dir, "-restore-offsets-script", "restore.sh");
+        await using var sourceCluster = source;
+        await using var targetCluster = target;
         var environment = new Dictionary<string, string?> { ["BOOTSTRAP_SERVERS"] = target.BootstrapServers, ["KAFKA_CONSUMER_GROUPS"] = null };
-        var run = await RunAsync("bash", dir.Path, TimeSpan.FromSeconds(200), environment, "./restore.sh");
-        await moving.CancelAsync();
-        target.Faults.Clear();
-        foreach (var outage in faults.Outages)
-        {
-            await target.RestartBrokerAsync(outage.BrokerId);
-        }
-        var evidence = $"exit {run.Exit}, injected errors {target.Faults.Counters.TotalErrors}, drops {target.Faults.Counters.Drops}\n--- stdout\n{run.Stdout}\n--- stderr\n{run.Stderr}";
+        var run = await UnderFaultAsync(target, spec,
+            () => ProcessRunner.RunAsync("bash", ["./restore.sh"], environment: environment, workingDirectory: dir.Path, killAfter: TimeSpan.FromSeconds(200)),
+            restartBrokers: true);
+        var evidence = $"exit {run.ExitCode}, injected errors {target.Faults.Counters.TotalErrors}, drops {target.Faults.Counters.Drops}\n--- stdout\n{run.Stdout}\n--- stderr\n{run.Stderr}";
         if (run.Hung)
         {
             return (RestoreOutcome.Hung, evidence);
         }
         var wrong = expected.Where(e => !CommittedOn(target, e.Key).SetEquals(e.Value)).Select(e => e.Key).ToList();
-        if (run.Exit == 0)
+        if (run.ExitCode == 0)
         {
             return (wrong.Count == 0 ? RestoreOutcome.Complete : RestoreOutcome.SilentlyWrong, evidence + $"\nwrong: {string.Join(", ", wrong)}");
         }
@@ -411,10 +382,10 @@ public class FaultMatrixTests(ITestOutputHelper output)
         {
             return (RestoreOutcome.SilentlyWrong, evidence + $"\nwrong but not reported: {string.Join(", ", wrong.Where(g => !reported.Contains(g)))}");
         }
-        var again = await RunAsync("bash", dir.Path, TimeSpan.FromSeconds(100), environment, "./restore.sh");
+        var again = await ProcessRunner.RunAsync("bash", ["./restore.sh"], environment: environment, workingDirectory: dir.Path, killAfter: TimeSpan.FromSeconds(100));
         var stillWrong = expected.Where(e => !CommittedOn(target, e.Key).SetEquals(e.Value)).Select(e => e.Key).ToList();
-        return (again.Exit == 0 && stillWrong.Count == 0 ? RestoreOutcome.ReportedAndResumable : RestoreOutcome.NotResumable,
-            evidence + $"\nreported failed: {string.Join(", ", reported)}; rerun without the fault: exit {again.Exit}, still wrong: {string.Join(", ", stillWrong)}");
+        return (again.ExitCode == 0 && stillWrong.Count == 0 ? RestoreOutcome.ReportedAndResumable : RestoreOutcome.NotResumable,
+            evidence + $"\nreported failed: {string.Join(", ", reported)}; rerun without the fault: exit {again.ExitCode}, still wrong: {string.Join(", ", stillWrong)}");
     }
 
     private static SortedSet<string> CommittedOn(SandboxCluster cluster, string group)
@@ -485,27 +456,13 @@ public class FaultMatrixTests(ITestOutputHelper output)
     private async Task<(ExecuteOutcome Outcome, string Evidence)> ExecuteUnderAsync(string spec)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var source = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 }, cancellationToken: ct);
-        await using var target = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 }, cancellationToken: ct);
-        var expected = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        using var dir = new TempDirectory();
+        var (source, target, expected) = await SourceAndTargetAsync(dir, "-save-offsets", "offsets.json");
+        await using var sourceCluster = source;
+        await using var targetCluster = target;
         var before = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
-        lock (source.State.Sync)
-        {
-            source.State.CreateTopic("orders", Partitions, 1);
-            for (var g = 0; g < RestoreGroups; g++)
-            {
-                var commits = Enumerable.Range(0, Partitions).Select(p => new PartitionCommit("orders", p, (g * 1000) + p + 1, -1, "", 0)).ToList();
-                source.State.Groups.RestoreOffsets($"group-{g:D2}", "consumer", commits);
-                expected[$"group-{g:D2}"] = new SortedSet<string>(commits.Select(c => $"{c.Topic}-{c.Partition} {c.Offset}"), StringComparer.Ordinal);
-            }
-        }
         lock (target.State.Sync)
         {
-            var topic = target.State.CreateTopic("orders", Partitions, 1);
-            foreach (var partition in topic.Partitions)
-            {
-                partition.HighWatermark = 10_000;
-            }
             for (var g = 0; g < RestoreGroups; g++)
             {
                 var earlier = g % 2 == 0
@@ -518,28 +475,8 @@ public class FaultMatrixTests(ITestOutputHelper output)
                 before[$"group-{g:D2}"] = new SortedSet<string>(earlier.Select(c => $"{c.Topic}-{c.Partition} {c.Offset}"), StringComparer.Ordinal);
             }
         }
-        using var dir = new TempDirectory();
-        var (backupExit, backupErr, _) = await RunKmapAsync(dir.Path, TimeSpan.FromSeconds(60), "-brokers", source.BootstrapServers, "-save-offsets", "offsets.json");
-        Assert.True(backupExit == 0, backupErr);
-
-        using var moving = new CancellationTokenSource();
-        if (spec.Length > 0)
-        {
-            var faults = FaultSpec.Parse(spec);
-            target.Faults.Apply(faults);
-            foreach (var outage in faults.Outages)
-            {
-                await target.StopBrokerAsync(outage.BrokerId);
-            }
-            if (faults.MoveCoordinatorsEvery is { } every)
-            {
-                _ = MoveWhileRunningAsync(target, every, moving.Token);
-            }
-        }
-        var (exit, stderr, hung) = await RunKmapAsync(dir.Path, TimeSpan.FromSeconds(150), "restore", "--brokers", target.BootstrapServers,
-            "--from", "offsets.json", "--overwrite", "--rollback-file", "rollback.json", "--execute");
-        await moving.CancelAsync();
-        target.Faults.Clear();
+        var (exit, stderr, hung) = await UnderFaultAsync(target, spec, () => RunKmapAsync(dir.Path, TimeSpan.FromSeconds(150), "restore", "--brokers", target.BootstrapServers,
+            "--from", "offsets.json", "--overwrite", "--rollback-file", "rollback.json", "--execute"));
         var files = Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         var evidence = $"exit {exit}, files [{string.Join(", ", files)}], injected errors {target.Faults.Counters.TotalErrors}, drops {target.Faults.Counters.Drops}\n--- stderr\n{stderr}";
         if (hung)

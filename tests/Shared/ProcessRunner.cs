@@ -7,11 +7,18 @@ public static class ProcessRunner
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr)
     {
+        /// <summary>Killed at the deadline given as killAfter (ExitCode -1).</summary>
+        public bool Hung { get; init; }
+
         public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
     }
 
+    /// <summary>
+    /// Runs <paramref name="program"/> to its end. Without <paramref name="killAfter"/> a run longer than 60 s fails the
+    /// test; with it, the process tree is killed at that deadline and the result says Hung.
+    /// </summary>
     public static async Task<Result> RunAsync(string program, IEnumerable<string> args, string? stdin = null,
-        IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
+        IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null, TimeSpan? killAfter = null)
     {
         var info = new ProcessStartInfo(program)
         {
@@ -44,8 +51,17 @@ public static class ProcessRunner
             await process.StandardInput.WriteAsync(stdin);
         }
         process.StandardInput.Close();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(deadline.Token);
+        using var deadline = new CancellationTokenSource(killAfter ?? TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (killAfter is not null)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            return new Result(-1, await stdout, await stderr) { Hung = true };
+        }
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 }

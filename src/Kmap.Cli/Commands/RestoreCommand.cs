@@ -20,7 +20,7 @@ public static class RestoreCommand
     {
         ArgumentNullException.ThrowIfNull(context);
         var connection = new ConnectionOptions();
-        var input = new BackupInputOptions();
+        var inputOptions = new BackupInputOptions();
         var execute = new Option<bool>("--execute") { Description = "apply the plan (without it: print the plan, change nothing)" };
         var format = OutputFormat.Create();
         var planJson = new Option<string?>("--plan-json") { Description = "also write the plan as JSON to this file" };
@@ -54,45 +54,33 @@ public static class RestoreCommand
             2 usage error, 3 some groups refused or failed, 130 interrupted.
             """);
         connection.AddTo(command);
-        input.AddTo(command);
+        inputOptions.AddTo(command);
         foreach (var option in new Option[] { execute, format, planJson, outOfRange, overwrite, noRewind, createTopics, rollbackFile, concurrency })
         {
             command.Options.Add(option);
         }
         command.SetAction(async (parse, cancellationToken) =>
         {
-            ConnectionSettings settings;
-            RestoreRequest request;
-            IReadOnlyList<string> files;
-            try
+            var (input, exit) = await inputOptions.ReadAsync(connection, parse, context, request => request with
             {
-                settings = connection.Build(parse, context);
-                (files, request) = await input.BuildAsync(parse, context, cancellationToken);
-                request = request with
+                OutOfRange = parse.GetValue(outOfRange)?.ToLowerInvariant() switch
                 {
-                    OutOfRange = parse.GetValue(outOfRange)?.ToLowerInvariant() switch
-                    {
-                        "clamp" => OutOfRangePolicy.Clamp,
-                        "fail" => OutOfRangePolicy.Fail,
-                        "earliest" => OutOfRangePolicy.Earliest,
-                        "latest" => OutOfRangePolicy.Latest,
-                        var other => throw new FormatException($"--out-of-range {other}: use clamp, fail, earliest or latest"),
-                    },
-                    Overwrite = parse.GetValue(overwrite),
-                    NoRewind = parse.GetValue(noRewind),
-                    CreateMissingTopics = parse.GetValue(createTopics),
-                    ReadProgress = ProgressReporter.For(context, "reading the target's committed offsets", "groups") is { } reading ? reading.Report : null,
-                };
-            }
-            catch (FormatException e)
+                    "clamp" => OutOfRangePolicy.Clamp,
+                    "fail" => OutOfRangePolicy.Fail,
+                    "earliest" => OutOfRangePolicy.Earliest,
+                    "latest" => OutOfRangePolicy.Latest,
+                    var other => throw new FormatException($"--out-of-range {other}: use clamp, fail, earliest or latest"),
+                },
+                Overwrite = parse.GetValue(overwrite),
+                NoRewind = parse.GetValue(noRewind),
+                CreateMissingTopics = parse.GetValue(createTopics),
+                ReadProgress = ProgressReporter.For(context, "reading the target's committed offsets", "groups") is { } reading ? reading.Report : null,
+            }, cancellationToken);
+            if (input is null)
             {
-                return await CommandErrors.UsageAsync(context, parse, e.Message);
+                return exit;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
-            {
-                await context.Error.WriteLineAsync($"kmap: cannot read the backup: {e.Message}");
-                return ExitCodes.Failure;
-            }
+            var (settings, files, request) = input;
             var errorLock = new Lock();
             ProgressReporter? writing = null;
             void Say(string line)
@@ -130,9 +118,7 @@ public static class RestoreCommand
                 if (plan.Groups.Count == 0)
                 {
                     // As grep: nothing matched is not success.
-                    await context.Error.WriteLineAsync(request.Backup.ConsumerGroups.Count == 0
-                        ? "kmap: the backup holds no groups: nothing to restore"
-                        : "kmap: no group of the backup matches --include-groups/--exclude-groups/--topics: nothing to restore, nothing written");
+                    await context.Error.WriteLineAsync(BackupInputOptions.NoGroupMessage(request, "nothing to restore", "nothing to restore, nothing written"));
                     return ExitCodes.Failure;
                 }
                 var ambiguous = plan.Groups.SelectMany(g => g.Offsets).Count(o => o.IsAmbiguous);

@@ -21,7 +21,7 @@ public static class VerifyCommand
     {
         ArgumentNullException.ThrowIfNull(context);
         var connection = new ConnectionOptions();
-        var input = new BackupInputOptions();
+        var inputOptions = new BackupInputOptions();
         var format = OutputFormat.Create();
         var command = new Command("verify", """
             Compare a backup with a cluster's committed offsets; change nothing. Groups active on the cluster are
@@ -37,32 +37,21 @@ public static class VerifyCommand
             says which), could not be compared, or no group matches the filters, or failure, 2 usage error.
             """);
         connection.AddTo(command);
-        input.AddTo(command);
+        inputOptions.AddTo(command);
         command.Options.Add(format);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            ConnectionSettings settings;
-            RestoreRequest request;
-            try
+            var (input, exit) = await inputOptions.ReadAsync(connection, parse, context, request => request with
             {
-                settings = connection.Build(parse, context);
-                (_, request) = await input.BuildAsync(parse, context, cancellationToken);
-                request = request with
-                {
-                    Overwrite = true,
-                    IncludeActiveGroups = true,
-                    ReadProgress = ProgressReporter.For(context, "reading committed offsets", "groups") is { } progress ? progress.Report : null,
-                };
-            }
-            catch (FormatException e)
+                Overwrite = true,
+                IncludeActiveGroups = true,
+                ReadProgress = ProgressReporter.For(context, "reading committed offsets", "groups") is { } progress ? progress.Report : null,
+            }, cancellationToken);
+            if (input is null)
             {
-                return await CommandErrors.UsageAsync(context, parse, e.Message);
+                return exit;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
-            {
-                await context.Error.WriteLineAsync($"kmap: cannot read the backup: {e.Message}");
-                return ExitCodes.Failure;
-            }
+            var (settings, _, request) = input;
             try
             {
                 using var admin = new KafkaAdmin(settings, log: m => context.Error.WriteLine($"kmap: {m}"));
@@ -93,9 +82,7 @@ public static class VerifyCommand
                 if (report.Groups == 0)
                 {
                     // As grep: nothing matched is not success.
-                    await context.Error.WriteLineAsync(request.Backup.ConsumerGroups.Count == 0
-                        ? "kmap: the backup holds no groups: nothing to compare"
-                        : "kmap: no group of the backup matches --include-groups/--exclude-groups/--topics: nothing compared");
+                    await context.Error.WriteLineAsync(BackupInputOptions.NoGroupMessage(request, "nothing to compare", "nothing compared"));
                     return ExitCodes.Failure;
                 }
                 if (report.Matches)

@@ -110,35 +110,19 @@ internal sealed class MultiGroupOffsetFetch(ConnectionSettings settings, TimeSpa
         return answers;
     }
 
-    private static async Task<Dictionary<WireBroker, List<string>>> FindCoordinatorsAsync(WireConnection connection, IReadOnlyList<string> groups,
-        ConcurrentDictionary<string, GroupOffsetsAnswer> answers, ConcurrentDictionary<string, string> lastError, CancellationToken cancellationToken)
-    {
-        var result = new Dictionary<WireBroker, List<string>>();
-        foreach (var chunk in groups.Chunk(WireFindCoordinator.KeysPerRequest))
+    private static Task<Dictionary<WireBroker, List<string>>> FindCoordinatorsAsync(WireConnection connection, IReadOnlyList<string> groups,
+        ConcurrentDictionary<string, GroupOffsetsAnswer> answers, ConcurrentDictionary<string, string> lastError, CancellationToken cancellationToken) =>
+        WireFindCoordinator.ByCoordinatorAsync(connection, groups, answer =>
         {
-            foreach (var (key, coordinator, error, message) in await WireFindCoordinator.FindAsync(connection, chunk, cancellationToken))
+            if (KafkaErrorCodes.IsRetriable(answer.Error))
             {
-                if (coordinator is not null)
-                {
-                    if (!result.TryGetValue(coordinator, out var list))
-                    {
-                        result[coordinator] = list = [];
-                    }
-                    list.Add(key);
-                }
-                else if (KafkaErrorCodes.IsRetriable(error))
-                {
-                    lastError[key] = $"FindCoordinator on {connection.Broker}: {KafkaErrorCodes.Name(error)}";
-                }
-                else
-                {
-                    answers[key] = new GroupOffsetsAnswer(null,
-                        $"cannot find the coordinator of group '{key}' on {connection.Broker}: {KafkaErrorCodes.Name(error)}{(string.IsNullOrEmpty(message) ? "" : $" ({message})")}");
-                }
+                lastError[answer.Group] = $"FindCoordinator on {connection.Broker}: {KafkaErrorCodes.Name(answer.Error)}";
             }
-        }
-        return result;
-    }
+            else
+            {
+                answers[answer.Group] = new GroupOffsetsAnswer(null, answer.Failure(connection.Broker));
+            }
+        }, cancellationToken);
 
     private async Task FetchFromCoordinatorAsync(WireBroker coordinator, List<string> groups, ConcurrentDictionary<string, GroupOffsetsAnswer> answers,
         ConcurrentDictionary<string, string> lastError, Action<int> answered, Stopwatch clock, CancellationToken cancellationToken)

@@ -17,11 +17,13 @@ internal static class WireBrokerRetry
     /// </summary>
     /// <param name="failure">The start of the message at the deadline, e.g. "cannot read the log directories of".</param>
     /// <param name="advice">What to do, said after the last error.</param>
+    /// <param name="notice">Told of each retry ("retrying BROKER for up to N s (reason)").</param>
+    /// <param name="clock">The time since the whole operation began (default: since this call).</param>
     public static async Task<T> RunAsync<T>(WireBroker broker, Func<CancellationToken, Task<(T? Result, string? RetriableError)>> attempt,
-        string failure, string advice, CancellationToken overall, CancellationToken caller)
+        string failure, string advice, CancellationToken overall, CancellationToken caller, WireRetryNotice? notice = null, Stopwatch? clock = null)
         where T : class
     {
-        var clock = Stopwatch.StartNew();
+        clock ??= Stopwatch.StartNew();
         var attempts = 0;
         var lastError = "no answer";
         try
@@ -41,10 +43,12 @@ internal static class WireBrokerRetry
                         return result;
                     }
                     lastError = retriable ?? lastError;
+                    notice?.Retrying($"{broker.Host}:{broker.Port}", lastError, clock.Elapsed);
                 }
                 catch (Exception e) when (WireRetry.IsTransportFailure(e, overall))
                 {
                     lastError = WireRetry.Describe(e);
+                    notice?.Retrying($"{broker.Host}:{broker.Port}", e, clock.Elapsed);
                 }
             }
         }

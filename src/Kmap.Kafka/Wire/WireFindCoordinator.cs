@@ -1,7 +1,12 @@
 namespace Kmap.Kafka.Wire;
 
 /// <summary>One group's answer to FindCoordinator: its coordinator, or Kafka's error code and message.</summary>
-internal sealed record CoordinatorAnswer(string Group, WireBroker? Coordinator, short Error, string? Message);
+internal sealed record CoordinatorAnswer(string Group, WireBroker? Coordinator, short Error, string? Message)
+{
+    /// <summary>Why the group has no coordinator, as kmap says it: "cannot find the coordinator of group 'G' on BROKER: NAME (broker message)".</summary>
+    public string Failure(WireBroker broker) =>
+        $"cannot find the coordinator of group '{Group}' on {broker}: {KafkaErrorCodes.Name(Error)}{(string.IsNullOrEmpty(Message) ? "" : $" ({Message})")}";
+}
 
 /// <summary>FindCoordinator v4 (KIP-699): the coordinators of many groups in one request.</summary>
 internal static class WireFindCoordinator
@@ -39,5 +44,32 @@ internal static class WireFindCoordinator
             answers.Add(new CoordinatorAnswer(key, error == KafkaErrorCodes.None ? new WireBroker(nodeId, host, port) : null, error, message));
         }
         return answers;
+    }
+
+    /// <summary>
+    /// The groups by their coordinators, looked up <see cref="KeysPerRequest"/> at a time; each group FindCoordinator
+    /// does not place (a Kafka error: see <see cref="CoordinatorAnswer.Failure"/>) goes to <paramref name="unplaced"/>.
+    /// </summary>
+    public static async Task<Dictionary<WireBroker, List<string>>> ByCoordinatorAsync(WireConnection connection, IReadOnlyList<string> groups,
+        Action<CoordinatorAnswer> unplaced, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<WireBroker, List<string>>();
+        foreach (var chunk in groups.Chunk(KeysPerRequest))
+        {
+            foreach (var answer in await FindAsync(connection, chunk, cancellationToken))
+            {
+                if (answer.Coordinator is not { } coordinator)
+                {
+                    unplaced(answer);
+                    continue;
+                }
+                if (!result.TryGetValue(coordinator, out var list))
+                {
+                    result[coordinator] = list = [];
+                }
+                list.Add(answer.Group);
+            }
+        }
+        return result;
     }
 }

@@ -47,7 +47,7 @@ internal sealed class WireGroupDescriber(ConnectionSettings settings, TimeSpan d
                     await Task.Delay(WireRetry.Backoff(attempt - 1), overall.Token);
                 }
                 attempt++;
-                var byCoordinator = new Dictionary<WireBroker, List<string>>();
+                Dictionary<WireBroker, List<string>> byCoordinator;
                 try
                 {
                     using var connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAnyAsync(settings, ct), overall.Token);
@@ -60,27 +60,13 @@ internal sealed class WireGroupDescriber(ConnectionSettings settings, TimeSpan d
                             return null;
                         }
                     }
-                    foreach (var chunk in pending.Chunk(WireFindCoordinator.KeysPerRequest))
+                    byCoordinator = await WireFindCoordinator.ByCoordinatorAsync(connection, pending, answer =>
                     {
-                        foreach (var (key, coordinator, error, message) in await WireFindCoordinator.FindAsync(connection, chunk, overall.Token))
+                        if (!KafkaErrorCodes.IsRetriable(answer.Error))
                         {
-                            if (coordinator is not null)
-                            {
-                                if (!byCoordinator.TryGetValue(coordinator, out var list))
-                                {
-                                    byCoordinator[coordinator] = list = [];
-                                }
-                                list.Add(key);
-                            }
-                            else if (!KafkaErrorCodes.IsRetriable(error))
-                            {
-                                answers[key] = new GroupDescription(key, GroupState.Unknown, [])
-                                {
-                                    Error = $"cannot find the coordinator of group '{key}' on {connection.Broker}: {KafkaErrorCodes.Name(error)}{(string.IsNullOrEmpty(message) ? "" : $" ({message})")}",
-                                };
-                            }
+                            answers[answer.Group] = new GroupDescription(answer.Group, GroupState.Unknown, []) { Error = answer.Failure(connection.Broker) };
                         }
-                    }
+                    }, overall.Token);
                 }
                 catch (Exception e) when (WireRetry.IsTransportFailure(e, overall.Token))
                 {

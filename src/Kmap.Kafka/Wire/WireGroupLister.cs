@@ -150,47 +150,23 @@ internal sealed class WireGroupLister(ConnectionSettings settings, TimeSpan dead
         return brokers;
     }
 
-    private async Task<IReadOnlyList<GroupListing>> ListOnBrokerAsync(WireBroker broker, short version, Stopwatch clock, CancellationToken overall, CancellationToken caller)
-    {
-        var attempt = 0;
-        var lastError = "no answer";
-        try
+    private Task<IReadOnlyList<GroupListing>> ListOnBrokerAsync(WireBroker broker, short version, Stopwatch clock, CancellationToken overall, CancellationToken caller) =>
+        WireBrokerRetry.RunAsync<IReadOnlyList<GroupListing>>(broker, async deadline =>
         {
-            while (true)
+            using var connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAsync(broker, settings, ct), deadline);
+            var (error, groups) = await WireRetry.WithRequestTimeout(ct => ReadGroupsAsync(connection, version, ct), deadline);
+            if (error == KafkaErrorCodes.None)
             {
-                if (attempt > 0)
-                {
-                    await Task.Delay(WireRetry.Backoff(attempt - 1), overall);
-                }
-                attempt++;
-                try
-                {
-                    using var connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAsync(broker, settings, ct), overall);
-                    var (error, groups) = await WireRetry.WithRequestTimeout(ct => ReadGroupsAsync(connection, version, ct), overall);
-                    if (error == KafkaErrorCodes.None)
-                    {
-                        return groups;
-                    }
-                    if (!KafkaErrorCodes.IsRetriable(error))
-                    {
-                        throw new ClusterException($"cannot list the consumer groups of {broker}: {KafkaErrorCodes.Name(error)}");
-                    }
-                    lastError = KafkaErrorCodes.Name(error);
-                    Notice?.Retrying($"{broker.Host}:{broker.Port}", lastError, clock.Elapsed);
-                }
-                catch (Exception e) when (WireRetry.IsTransportFailure(e, overall))
-                {
-                    lastError = WireRetry.Describe(e);
-                    Notice?.Retrying($"{broker.Host}:{broker.Port}", e, clock.Elapsed);
-                }
+                return (groups, null);
             }
-        }
-        catch (OperationCanceledException) when (!caller.IsCancellationRequested)
-        {
-            throw new ClusterException($"cannot list the consumer groups of {broker}: gave up after {attempt} attempt(s) in {clock.Elapsed.TotalSeconds:0.0} s; "
-                + $"last error: {lastError}. Without its groups the answer would be incomplete (a backup missing groups, a group taken for absent); check that broker and run kmap again");
-        }
-    }
+            if (!KafkaErrorCodes.IsRetriable(error))
+            {
+                throw new ClusterException($"cannot list the consumer groups of {broker}: {KafkaErrorCodes.Name(error)}");
+            }
+            return (null, KafkaErrorCodes.Name(error));
+        }, "cannot list the consumer groups of",
+            "Without its groups the answer would be incomplete (a backup missing groups, a group taken for absent); check that broker and run kmap again",
+            overall, caller, Notice, clock);
 
     private static async Task<(short Error, IReadOnlyList<GroupListing> Groups)> ReadGroupsAsync(WireConnection connection, short version, CancellationToken cancellationToken)
     {

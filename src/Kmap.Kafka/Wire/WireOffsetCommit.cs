@@ -137,12 +137,12 @@ internal sealed class WireOffsetCommit(ConnectionSettings settings) : IDisposabl
         try
         {
             connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAnyAsync(settings, ct), cancellationToken);
-            var (_, coordinator, error, message) = (await WireFindCoordinator.FindAsync(connection, [group], cancellationToken)).Single();
-            if (coordinator is null)
+            var answer = (await WireFindCoordinator.FindAsync(connection, [group], cancellationToken)).Single();
+            if (answer.Coordinator is not { } coordinator)
             {
-                throw new ClusterException($"cannot find the coordinator of group '{group}' on {connection.Broker}: {KafkaErrorCodes.Name(error)}{(string.IsNullOrEmpty(message) ? "" : $" ({message})")}")
+                throw new ClusterException(answer.Failure(connection.Broker))
                 {
-                    Retriable = KafkaErrorCodes.IsRetriable(error),
+                    Retriable = KafkaErrorCodes.IsRetriable(answer.Error),
                 };
             }
             coordinators[group] = coordinator;

@@ -1,8 +1,12 @@
 using System.CommandLine;
 using Kmap.Core.Backup;
+using Kmap.Core.Config;
 using Kmap.Core.Restore;
 
 namespace Kmap.Cli.Commands.Restore;
+
+/// <summary>What restore and verify read before they connect: the connection, the backup chain's files, the request.</summary>
+internal sealed record BackupInput(ConnectionSettings Settings, IReadOnlyList<string> Files, RestoreRequest Request);
 
 /// <summary>
 /// The options restore and verify share: the backup chain (--from), which of its groups and topics
@@ -26,6 +30,37 @@ internal sealed class BackupInputOptions
         command.Options.Add(ToDateTime);
         command.Options.Add(ByDuration);
     }
+
+    /// <summary>
+    /// The connection, the chain's files and the request, <paramref name="complete"/>d with the command's own settings;
+    /// or, already reported on stderr, the exit code: a usage error (a FormatException, also from
+    /// <paramref name="complete"/>) or a backup that cannot be read.
+    /// </summary>
+    public async Task<(BackupInput? Input, int Exit)> ReadAsync(ConnectionOptions connection, ParseResult parse, CliContext context,
+        Func<RestoreRequest, RestoreRequest> complete, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var settings = connection.Build(parse, context);
+            var (files, request) = await BuildAsync(parse, context, cancellationToken);
+            return (new BackupInput(settings, files, complete(request)), ExitCodes.Success);
+        }
+        catch (FormatException e)
+        {
+            return (null, await CommandErrors.UsageAsync(context, parse, e.Message));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            await context.Error.WriteLineAsync($"kmap: cannot read the backup: {e.Message}");
+            return (null, ExitCodes.Failure);
+        }
+    }
+
+    /// <summary>What kmap says when the request's filters leave no group: "the backup holds no groups" or "no group … matches".</summary>
+    public static string NoGroupMessage(RestoreRequest request, string nothing, string nothingMatched) =>
+        request.Backup.ConsumerGroups.Count == 0
+            ? $"kmap: the backup holds no groups: {nothing}"
+            : $"kmap: no group of the backup matches --include-groups/--exclude-groups/--topics: {nothingMatched}";
 
     /// <summary>The chain's files and the request (merged backup, filters, translation); FormatException/ArgumentException are usage errors.</summary>
     public async Task<(IReadOnlyList<string> Files, RestoreRequest Request)> BuildAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
