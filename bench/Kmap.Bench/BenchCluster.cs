@@ -72,6 +72,18 @@ internal sealed class BenchCluster : IAsyncDisposable
         await Task.WhenAll(sent);
     }
 
+    /// <summary>Every group of the cluster, asked of each broker one after another, as the Go tool did (ListGroups v4).</summary>
+    public static async Task<List<string>> ListGroupsOneBrokerAtATimeAsync(Dictionary<int, PipelinedConnection> connections)
+    {
+        var groups = new List<string>();
+        foreach (var connection in connections.Values)
+        {
+            var listed = await connection.SendAsync<ListGroupsRequest, ListGroupsResponse>(ApiKey.ListGroups, 4, true, new ListGroupsRequest([], []));
+            groups.AddRange(listed.Groups.Select(g => g.GroupId));
+        }
+        return groups;
+    }
+
     public async Task<Dictionary<int, PipelinedConnection>> ConnectAllAsync()
     {
         var connections = new Dictionary<int, PipelinedConnection>();

@@ -126,12 +126,7 @@ internal static class MapBenchmark
         var read = 0L;
         try
         {
-            var groups = new List<string>();
-            foreach (var connection in connections.Values)
-            {
-                var listed = await connection.SendAsync<ListGroupsRequest, ListGroupsResponse>(ApiKey.ListGroups, 4, true, new ListGroupsRequest([], []));
-                groups.AddRange(listed.Groups.Select(g => g.GroupId));
-            }
+            var groups = await BenchCluster.ListGroupsOneBrokerAtATimeAsync(connections);
             var bootstrap = connections.Values.First();
             foreach (var group in groups)
             {
