@@ -26,6 +26,12 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
     private readonly Wire.WireOffsetCommit offsetCommit;
     private readonly Wire.WireGroupDescriber groupDescriber;
 
+    /// <summary>
+    /// The one "retrying BROKER for up to N s (reason)" notice of this client: every hand-written request that retries a
+    /// broker (offsets, groups, topic sizes) tells it, so a broker is named once per 10 s whichever request waits on it.
+    /// </summary>
+    internal Wire.WireRetryNotice RetryNotice { get; }
+
     public KafkaAdmin(ConnectionSettings settings, TimeSpan? timeout = null, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -33,6 +39,7 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
         this.timeout = timeout ?? TimeSpan.FromSeconds(30);
         var config = KafkaClientConfig.ForAdmin(settings);
         var notice = new Wire.WireRetryNotice(log, this.timeout);
+        RetryNotice = notice;
         clientLog = new KafkaClientLog(log, notice);
         admin = Build(config, clientLog);
         // The hand-written requests retry, and avoid librdkafka's crashes on NOT_COORDINATOR and on ListGroups

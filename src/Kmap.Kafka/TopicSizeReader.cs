@@ -77,5 +77,5 @@ public sealed class TopicSizeReader(KafkaAdmin admin, ConnectionSettings setting
                 versions[broker] = version;
             }
             return (await WireRetry.WithRequestTimeout(ct => WireDescribeLogDirs.DescribeAsync(connection, version, request, ct), deadline), null);
-        }, "cannot read the log directories of", "Check that broker and run kmap again", overall, caller);
+        }, "cannot read the log directories of", "Check that broker and run kmap again", overall, caller, admin.RetryNotice);
 }

@@ -6,7 +6,8 @@ namespace Kmap.Cli.Tests.ClusterMap;
 
 /// <summary>
 /// `kmap -topic-sizes` (its own process) under sandbox faults, as the backup's fault rows: DescribeLogDirs goes
-/// over the Wire client and retries cut connections; a broker that never answers fails naming it, with exit 3.
+/// over the Wire client and retries cut connections; a broker that never answers is named while kmap retries it
+/// and when it gives up, with exit 3.
 /// </summary>
 public class TopicSizesFaultTests
 {
@@ -46,5 +47,7 @@ public class TopicSizesFaultTests
 
         Assert.True(run.ExitCode == 3, run.ToString());
         Assert.Matches(@"cannot read topic sizes: cannot read the log directories of broker 127\.0\.0\.1:\d+ \(id \d\): gave up after", run.Stderr);
+        // Named while kmap waits on it, not only when it gives up (the same notice as the offsets requests').
+        Assert.Matches(@"kmap: retrying 127\.0\.0\.1:\d+ for up to \d+ s \(.+\)", run.Stderr);
     }
 }
