@@ -32,11 +32,14 @@ internal sealed class ConnectionFaults(FaultInjector injector, ClusterState clus
             var stall = spec.Stalls[i];
             if (stall.Apis.Contains(api) && injector.Draw("stall", i, api, stall.Fraction))
             {
+                // The release to wait for is taken before the stall is counted: a test that sees the count and clears
+                // the rules at once would otherwise complete the old release while this request waits on the new one.
+                var released = injector.Released;
                 injector.Counters.CountStall(api);
                 cluster.Log($"broker {broker.Id}: fault stall: holding {api} from client '{header.ClientId}' at {peer} {(stall.Delay is { } d ? $"for {d.TotalMilliseconds} ms" : "until released")}");
                 using var hold = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var held = Task.Delay(stall.Delay ?? Timeout.InfiniteTimeSpan, cluster.Time, hold.Token);
-                await Task.WhenAny(held, injector.Released);
+                await Task.WhenAny(held, released);
                 // Released early: end the timer rather than leave it to the connection's end.
                 await hold.CancelAsync();
                 cancellationToken.ThrowIfCancellationRequested();
