@@ -15,7 +15,7 @@ namespace Kmap.Kafka;
 /// until the deadline, and avoid librdkafka's crashes on NOT_COORDINATOR (librdkafka#5040) and on ListGroups
 /// errors. Only brokers too old for those versions use librdkafka's admin calls.
 /// </summary>
-public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetReader, IDisposable
+public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetReader, IShareGroupOffsets, IDisposable
 {
     private readonly IAdminClient admin;
     private readonly string bootstrap;
@@ -25,6 +25,8 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
     private readonly Wire.WireGroupLister? groupLister;
     private readonly Wire.WireOffsetCommit offsetCommit;
     private readonly Wire.WireGroupDescriber groupDescriber;
+    private readonly Dictionary<string, Wire.WireGroupDescriber> typedDescribers;
+    private readonly Wire.WireShareGroupOffsets shareGroupOffsets;
 
     /// <summary>
     /// The one "retrying BROKER for up to N s (reason)" notice of this client: every hand-written request that retries a
@@ -48,6 +50,13 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
         groupLister = new Wire.WireGroupLister(settings, this.timeout) { Notice = notice };
         offsetCommit = new Wire.WireOffsetCommit(settings);
         groupDescriber = new Wire.WireGroupDescriber(settings, this.timeout);
+        typedDescribers = new Dictionary<string, Wire.WireGroupDescriber>(StringComparer.Ordinal)
+        {
+            [GroupType.Consumer] = new(settings, this.timeout, new Wire.ConsumerGroupDescribeApi()),
+            [GroupType.Streams] = new(settings, this.timeout, new Wire.StreamsGroupDescribeApi()),
+            [GroupType.Share] = new(settings, this.timeout, new Wire.ShareGroupDescribeApi()),
+        };
+        shareGroupOffsets = new Wire.WireShareGroupOffsets(settings, this.timeout);
     }
 
     public Task<IReadOnlyDictionary<string, GroupOffsetsAnswer>?> ListCommittedOffsetsAsync(IReadOnlyList<string> groups, Action<int>? progress, CancellationToken cancellationToken) =>
@@ -144,7 +153,30 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
             .ToList();
     }
 
+    /// <summary>
+    /// Descriptions of the named groups, each with the request of its type (classic, consumer, streams, share), the
+    /// types taken from one listing; a group the cluster does not list is described as a classic group (Dead when it
+    /// does not exist).
+    /// </summary>
     public async Task<IReadOnlyList<GroupDescription>> DescribeGroupsAsync(IReadOnlyCollection<string> groups, CancellationToken cancellationToken)
+    {
+        if (groups.Count == 0)
+        {
+            return [];
+        }
+        var names = groups.Distinct(StringComparer.Ordinal).ToList();
+        if (groupLister is not null && await groupLister.ListAsync(cancellationToken) is { } listed)
+        {
+            var types = listed.GroupBy(l => l.Group, StringComparer.Ordinal).ToDictionary(l => l.Key, l => l.First(), StringComparer.Ordinal);
+            var wanted = names.Select(n => types.GetValueOrDefault(n) ?? new GroupListing(n, GroupState.Dead) { Type = GroupType.Classic }).ToList();
+            var described = await DescribeManyGroupsAsync(wanted, cancellationToken);
+            return names.Where(described.ContainsKey).Select(n => described[n]).ToList();
+        }
+        return await DescribeWithLibrdkafkaAsync(names, cancellationToken);
+    }
+
+    /// <summary>librdkafka's DescribeConsumerGroups (DescribeGroups, and ConsumerGroupDescribe for KIP-848 groups), with retries.</summary>
+    private async Task<IReadOnlyList<GroupDescription>> DescribeWithLibrdkafkaAsync(IReadOnlyCollection<string> groups, CancellationToken cancellationToken)
     {
         if (groups.Count == 0)
         {
@@ -189,28 +221,45 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
     }
 
     /// <summary>
-    /// Descriptions of many groups in few round trips: classic groups through hand-written DescribeGroups v5, many
-    /// groups per request to each coordinator (<see cref="Wire.WireGroupDescriber"/>); KIP-848 consumer groups, and
-    /// every group on brokers without DescribeGroups v5 / FindCoordinator v4 or that the batch left unanswered,
-    /// through librdkafka (<see cref="DescribeGroupsAsync"/>). A group neither could describe is absent.
+    /// Descriptions of many groups in few round trips, each type with its own request, many groups per request to each
+    /// coordinator (<see cref="Wire.WireGroupDescriber"/>): classic groups with DescribeGroups v5/v6, consumer groups
+    /// (KIP-848) with ConsumerGroupDescribe, streams groups (KIP-1071) with StreamsGroupDescribe, share groups (KIP-932)
+    /// with ShareGroupDescribe. Classic and consumer groups the batch left unanswered, and every group on brokers too old
+    /// for these requests, go through librdkafka. A streams or share group that could not be described gets an error,
+    /// never DescribeGroups' "Dead" (Kafka's answer there for a group of another type).
     /// </summary>
     internal async Task<IReadOnlyDictionary<string, GroupDescription>> DescribeManyGroupsAsync(IReadOnlyList<GroupListing> groups, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, GroupDescription>(StringComparer.Ordinal);
-        var classic = groups.Where(g => g.Type != "consumer").Select(g => g.Group).ToList();
-        if (classic.Count > 0 && await groupDescriber.DescribeAsync(classic, cancellationToken) is { } described)
+        var byType = groups.GroupBy(g => GroupType.OrClassic(g.Type), StringComparer.Ordinal).ToList();
+        var reads = byType.Select(async t =>
         {
-            foreach (var (group, description) in described)
+            var describer = t.Key == GroupType.Classic ? groupDescriber : typedDescribers[t.Key];
+            return (t.Key, Answers: await describer.DescribeAsync(t.Select(g => g.Group).ToList(), cancellationToken));
+        }).ToList();
+        foreach (var (type, answers) in await Task.WhenAll(reads))
+        {
+            foreach (var (group, description) in answers ?? new Dictionary<string, GroupDescription>())
             {
                 result[group] = description;
             }
         }
-        var rest = groups.Select(g => g.Group).Where(g => !result.ContainsKey(g)).ToList();
+        foreach (var listing in groups.Where(g => GroupType.OrClassic(g.Type) is GroupType.Streams or GroupType.Share && !result.ContainsKey(g.Group)))
+        {
+            // librdkafka knows neither type: say the group could not be described rather than guess its state.
+            result[listing.Group] = new GroupDescription(listing.Group, listing.State, [])
+            {
+                Type = listing.Type,
+                Error = $"cannot describe {listing.Type} group '{listing.Group}' with {(listing.Type == GroupType.Share ? "ShareGroupDescribe" : "StreamsGroupDescribe")} on {bootstrap} (the broker does not speak it, or did not answer in time)",
+            };
+        }
+        var rest = groups.Where(g => !result.ContainsKey(g.Group)).ToList();
         foreach (var batch in rest.Chunk(100))
         {
-            foreach (var d in await DescribeGroupsAsync(batch, cancellationToken))
+            var types = batch.ToDictionary(g => g.Group, g => g.Type, StringComparer.Ordinal);
+            foreach (var d in await DescribeWithLibrdkafkaAsync(types.Keys, cancellationToken))
             {
-                result[d.Group] = d;
+                result[d.Group] = d with { Type = d.Type ?? types.GetValueOrDefault(d.Group) };
             }
         }
         return result;
@@ -232,6 +281,12 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
             CoordinatorId = d.Coordinator?.Id,
             Error = d.Error is { IsError: true } ? $"{d.Error.Reason} (asked through {bootstrap})" : null,
         };
+
+    public Task<IReadOnlyDictionary<string, GroupOffsetsAnswer>> ListShareGroupOffsetsAsync(IReadOnlyList<string> groups, CancellationToken cancellationToken) =>
+        shareGroupOffsets.DescribeAsync(groups, cancellationToken);
+
+    public Task<IReadOnlyList<PartitionResult>> AlterShareGroupOffsetsAsync(string group, IReadOnlyList<CommittedOffset> offsets, CancellationToken cancellationToken) =>
+        shareGroupOffsets.AlterAsync(group, offsets, cancellationToken);
 
     public async Task<IReadOnlyList<CommittedOffset>> ListCommittedOffsetsAsync(string group, CancellationToken cancellationToken)
     {

@@ -8,6 +8,13 @@ public static class GroupState
     public const string Stable = "Stable";
     public const string Unknown = "Unknown";
 
+    /// <summary>Consumer (KIP-848) and streams groups: the coordinator is computing or handing out a new assignment.</summary>
+    public const string Assigning = "Assigning";
+    public const string Reconciling = "Reconciling";
+
+    /// <summary>A streams group whose topology is not ready (source topics missing, not initialized).</summary>
+    public const string NotReady = "NotReady";
+
     /// <summary>Only Empty and Dead (including a group that does not exist) accept an offset reset.</summary>
     public static bool AcceptsReset(string? state) =>
         state is null || string.Equals(state, Empty, StringComparison.OrdinalIgnoreCase)

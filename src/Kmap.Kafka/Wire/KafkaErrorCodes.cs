@@ -12,6 +12,7 @@ internal static class KafkaErrorCodes
     public const short UnknownMemberId = 25;
     public const short RebalanceInProgress = 27;
     public const short GroupIdNotFound = 69;
+    public const short NonEmptyGroup = 68;
 
     /// <summary>Errors that say "not now" rather than "never": the coordinator is moving, loading or slow.</summary>
     public static bool IsRetriable(short code) =>
@@ -37,7 +38,10 @@ internal static class KafkaErrorCodes
         30 => "GROUP_AUTHORIZATION_FAILED",
         31 => "CLUSTER_AUTHORIZATION_FAILED",
         35 => "UNSUPPORTED_VERSION",
+        NonEmptyGroup => "NON_EMPTY_GROUP",
         GroupIdNotFound => "GROUP_ID_NOT_FOUND",
+        42 => "INVALID_REQUEST",
+        124 => "STALE_MEMBER_EPOCH",
         _ => $"Kafka error code {code}",
     };
 }

@@ -193,7 +193,8 @@ internal sealed class WireGroupLister(ConnectionSettings settings, TimeSpan dead
             // Same view as librdkafka's listing: "simple" means no group protocol (offsets committed without joining).
             groups.Add(new GroupListing(id, StateName(state))
             {
-                Type = type is null ? null : type.ToLowerInvariant() switch { "classic" => "classic", "consumer" => "consumer", _ => null },
+                // v5 names each group's type; before it every group is classic (Kafka before 3.8 has no other kind).
+                Type = type is null ? GroupType.Classic : GroupType.Parse(type),
                 IsSimple = protocolType.Length == 0,
             });
         }
@@ -206,6 +207,8 @@ internal sealed class WireGroupLister(ConnectionSettings settings, TimeSpan dead
         "Stable" => GroupState.Stable,
         "Dead" => GroupState.Dead,
         "PreparingRebalance" or "CompletingRebalance" => state,
+        // Consumer (KIP-848) and streams (KIP-1071) groups' states between Empty and Stable.
+        "Assigning" or "Reconciling" or "NotReady" => state,
         _ => GroupState.Unknown,
     };
 }

@@ -21,6 +21,13 @@ internal sealed class WireReader(byte[] buffer)
 
     public sbyte Int8() => (sbyte)Take(1)[0];
 
+    public bool Bool() => Take(1)[0] != 0;
+
+    /// <summary>Skips a topic id (uuid): kmap names topics, it does not need their ids.</summary>
+    public void SkipUuid() => Take(16);
+
+    public ushort UInt16() => BinaryPrimitives.ReadUInt16BigEndian(Take(2));
+
     public short Int16() => BinaryPrimitives.ReadInt16BigEndian(Take(2));
 
     public int Int32() => BinaryPrimitives.ReadInt32BigEndian(Take(4));
