@@ -103,6 +103,11 @@ public static class OffsetBackupJson
     {
         json.WriteStartObject();
         json.WriteString("group", group.Group);
+        if (group.Type is not null)
+        {
+            // classic, consumer, streams or share: how a restore writes the group back (absent in older files: classic).
+            json.WriteString("type", group.Type);
+        }
         if (group.State is not null)
         {
             json.WriteString("state", group.State);
@@ -322,8 +327,13 @@ public static class OffsetBackupJson
         {
             State = g.TryGetProperty("state", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null,
             MemberCount = OptionalInt(g, "members"),
+            Type = g.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String ? ReadType(name, type.GetString()!) : null,
         };
     }
+
+    private static string ReadType(string group, string type) =>
+        GroupType.Parse(type) ?? throw new BackupFormatException(
+            $"group '{group}' has type '{type}', which kmap does not know (classic, consumer, streams or share); is the file from a newer kmap?");
 
     private static int? OptionalInt(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;

@@ -27,11 +27,20 @@ public sealed class OffsetBackupService(IClusterReader reader, TimeProvider time
         var committed = new ConcurrentDictionary<string, (IReadOnlyList<CommittedOffset> Offsets, DateTimeOffset At)>(StringComparer.Ordinal);
         var failed = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var done = 0;
-        var remaining = listings.Select(l => l.Group).ToList();
+        // Share groups keep start offsets, not committed offsets: read with their own request (DescribeShareGroupOffsets).
+        var shareGroups = listings.Where(l => GroupType.IsShare(l.Type)).Select(l => l.Group).ToList();
+        var remaining = listings.Where(l => !GroupType.IsShare(l.Type)).Select(l => l.Group).ToList();
+        if (shareGroups.Count > 0)
+        {
+            await ReadShareGroupsAsync(shareGroups, options, committed, failed, cancellationToken);
+            done = shareGroups.Count;
+            options.Progress?.Invoke(done, listings.Count);
+        }
         if (reader is IBatchOffsetReader batch)
         {
             // Many groups per round trip where the cluster allows it; what the batch leaves out is read one by one below.
-            var answers = await batch.ListCommittedOffsetsAsync(remaining, n => options.Progress?.Invoke(n, listings.Count), cancellationToken);
+            var before = done;
+            var answers = await batch.ListCommittedOffsetsAsync(remaining, n => options.Progress?.Invoke(before + n, listings.Count), cancellationToken);
             if (answers is not null)
             {
                 var at = Rfc3339.TruncateToSeconds(time.GetUtcNow());
@@ -46,7 +55,7 @@ public sealed class OffsetBackupService(IClusterReader reader, TimeProvider time
                         failed[group] = answer.Error ?? $"cannot read the committed offsets of group '{group}'";
                     }
                 }
-                done = answers.Count;
+                done += answers.Count;
                 remaining = remaining.Where(g => !answers.ContainsKey(g)).ToList();
             }
         }
@@ -96,7 +105,7 @@ public sealed class OffsetBackupService(IClusterReader reader, TimeProvider time
                 .OrderBy(o => o.TopicPartition)
                 .Select(o => ToBackedUp(o, logOffsets))
                 .ToList();
-            groups.Add(new GroupOffsets(listing.Group, offsets, entry.At) { State = listing.State });
+            groups.Add(new GroupOffsets(listing.Group, offsets, entry.At) { State = listing.State, Type = GroupType.OrClassic(listing.Type) });
             if (!GroupState.AcceptsReset(listing.State))
             {
                 active.Add(listing);
@@ -119,6 +128,33 @@ public sealed class OffsetBackupService(IClusterReader reader, TimeProvider time
             ActiveGroups = active,
             FailedGroups = failed.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => (f.Key, f.Value)).ToList(),
         };
+    }
+
+    private async Task ReadShareGroupsAsync(IReadOnlyList<string> shareGroups, BackupOptions options,
+        ConcurrentDictionary<string, (IReadOnlyList<CommittedOffset> Offsets, DateTimeOffset At)> committed, ConcurrentDictionary<string, string> failed,
+        CancellationToken cancellationToken)
+    {
+        if (reader is not IShareGroupOffsets share)
+        {
+            foreach (var group in shareGroups)
+            {
+                failed[group] = $"cannot back up share group '{group}': this client cannot read share groups' start offsets";
+            }
+            return;
+        }
+        var answers = await share.ListShareGroupOffsetsAsync(shareGroups, cancellationToken);
+        var at = Rfc3339.TruncateToSeconds(time.GetUtcNow());
+        foreach (var group in shareGroups)
+        {
+            if (answers.TryGetValue(group, out var answer) && answer.Offsets is { } offsets)
+            {
+                committed[group] = (options.Filter.Topics.IsAll ? offsets : offsets.Where(o => options.Filter.Topics.Matches(o.Topic)).ToList(), at);
+            }
+            else
+            {
+                failed[group] = answer?.Error ?? $"cannot read the start offsets of share group '{group}'";
+            }
+        }
     }
 
     private static string IncompleteMessage(IReadOnlyDictionary<string, string> failed, int total)

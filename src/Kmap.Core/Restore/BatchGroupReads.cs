@@ -29,17 +29,17 @@ public static class BatchGroupReads
         }
         listing ??= await reader.ListGroupsAsync(cancellationToken);
         var wanted = groups.ToHashSet(StringComparer.Ordinal);
-        var listed = new Dictionary<string, string>(StringComparer.Ordinal);
+        var listed = new Dictionary<string, GroupListing>(StringComparer.Ordinal);
         foreach (var group in listing.Where(l => wanted.Contains(l.Group)))
         {
-            listed[group.Group] = group.State;
+            listed[group.Group] = group;
         }
         foreach (var group in groups)
         {
-            var state = listed.GetValueOrDefault(group, GroupState.Dead);
+            var state = listed.TryGetValue(group, out var l) ? l.State : GroupState.Dead;
             if (GroupState.AcceptsReset(state))
             {
-                descriptions[group] = new GroupDescription(group, state, []);
+                descriptions[group] = new GroupDescription(group, state, []) { Type = l?.Type };
             }
         }
         var toDescribe = groups.Where(g => !descriptions.ContainsKey(g)).ToList();
@@ -89,6 +89,33 @@ public static class BatchGroupReads
             committed[rest[i]] = read[i];
         }
         return committed;
+    }
+
+    /// <summary>
+    /// The start offsets of share groups (DescribeShareGroupOffsets), the share groups' counterpart of committed
+    /// offsets. A group that cannot be read throws, naming it; a reader without share support throws for any share group.
+    /// </summary>
+    public static async Task<Dictionary<string, IReadOnlyDictionary<TopicPartition, long>>> ReadShareStartOffsetsAsync(IClusterReader reader,
+        IReadOnlyList<string> groups, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(groups);
+        var result = new Dictionary<string, IReadOnlyDictionary<TopicPartition, long>>(StringComparer.Ordinal);
+        if (groups.Count == 0)
+        {
+            return result;
+        }
+        if (reader is not IShareGroupOffsets share)
+        {
+            throw new ClusterException($"cannot read the start offsets of share group '{groups[0]}': this client cannot read share groups");
+        }
+        var answers = await share.ListShareGroupOffsetsAsync(groups, cancellationToken);
+        foreach (var group in groups)
+        {
+            var answer = answers.GetValueOrDefault(group);
+            result[group] = ToMap(answer?.Offsets ?? throw new ClusterException(answer?.Error ?? $"cannot read the start offsets of share group '{group}'"));
+        }
+        return result;
     }
 
     private static Dictionary<TopicPartition, long> ToMap(IReadOnlyList<CommittedOffset> offsets)

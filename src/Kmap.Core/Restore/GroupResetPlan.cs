@@ -4,6 +4,14 @@ namespace Kmap.Core.Restore;
 public sealed record GroupResetPlan(string Group, string? State, IReadOnlyList<PlannedOffset> Offsets)
 {
     public string? Error { get; init; }
+
+    /// <summary>
+    /// The group's type from the backup (<see cref="Model.GroupType"/>; null: classic). A share group's offsets are
+    /// written with AlterShareGroupOffsets, every other type's with an admin OffsetCommit.
+    /// </summary>
+    public string? Type { get; init; }
+
+    public bool IsShare => Model.GroupType.IsShare(Type);
     public bool CanApply => Error is null;
 
     /// <summary>Members on the target when the group is active there (not Empty/Dead); null otherwise.</summary>

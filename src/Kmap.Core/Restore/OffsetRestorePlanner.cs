@@ -86,7 +86,13 @@ public sealed class OffsetRestorePlanner(IClusterReader target, IRecordReader re
         // In batches (multi-group OffsetFetch, states from one listing past a few dozen groups): a restore of
         // 20,000 groups must not cost round trips per group before it writes anything.
         var descriptions = await BatchGroupReads.DescribeAsync(target, groupNames, null, cancellationToken);
-        var committed = await BatchGroupReads.ReadCommittedAsync(target, groupNames, LookupConcurrency, request.ReadProgress, cancellationToken);
+        // Share groups keep start offsets (DescribeShareGroupOffsets), every other type committed offsets (OffsetFetch).
+        var shareNames = backup.ConsumerGroups.Where(g => g.IsShare).Select(g => g.Group).ToList();
+        var committed = await BatchGroupReads.ReadCommittedAsync(target, groupNames.Except(shareNames, StringComparer.Ordinal).ToList(), LookupConcurrency, request.ReadProgress, cancellationToken);
+        foreach (var (group, starts) in await BatchGroupReads.ReadShareStartOffsetsAsync(target, shareNames, cancellationToken))
+        {
+            committed[group] = starts;
+        }
 
         var mode = request.ToTime is not null ? TranslateMode.Timestamp : request.Translate;
         if (mode == TranslateMode.Auto)
@@ -122,11 +128,16 @@ public sealed class OffsetRestorePlanner(IClusterReader target, IRecordReader re
                 });
                 continue;
             }
+            if (TypeConflict(group, description) is { } conflict)
+            {
+                plans.Add(new GroupResetPlan(group.Group, state, []) { Error = conflict, Type = group.Type });
+                continue;
+            }
             int? activeMembers = GroupState.AcceptsReset(state) ? null : description!.Members.Count;
-            var activeError = $"group '{group.Group}' is active on the target ({state}, {activeMembers} member(s)); stop its consumers, wait until it is Empty, then run the restore again";
+            var activeError = $"{TypeWord(group.Type)}group '{group.Group}' is active on the target ({state}, {activeMembers} member(s)); stop its consumers, wait until it is Empty, then run the restore again";
             if (activeMembers is not null && !request.IncludeActiveGroups)
             {
-                plans.Add(new GroupResetPlan(group.Group, state, []) { Error = activeError, ActiveMembers = activeMembers });
+                plans.Add(new GroupResetPlan(group.Group, state, []) { Error = activeError, ActiveMembers = activeMembers, Type = group.Type });
                 continue;
             }
             var gone = group.Offsets.Select(o => TargetOf(group.Group, o.TopicPartition)).Where(missing.Contains).ToList();
@@ -142,6 +153,7 @@ public sealed class OffsetRestorePlanner(IClusterReader target, IRecordReader re
             var planned = PlanGroup(request, mode, overwrite, group, state, committed.GetValueOrDefault(group.Group) ?? new Dictionary<TopicPartition, long>(),
                 logs, times, bounds, checkpoints, TargetOf);
             // An active group's rows are only there to be compared (verify): the group stays refused.
+            planned = planned with { Type = group.Type };
             plans.Add(activeMembers is null ? planned : planned with { Error = activeError, ActiveMembers = activeMembers });
         }
         var ambiguous = plans.SelectMany(p => p.Offsets).Count(o => o.IsAmbiguous);
@@ -152,6 +164,24 @@ public sealed class OffsetRestorePlanner(IClusterReader target, IRecordReader re
                 + "records are copies at the same offsets, --translate timestamp if they are new data the group has not read (see NOTE); --execute refuses until then");
         }
         return new ResetPlan(plans) { TopicsToCreate = toCreate, Notes = notes };
+    }
+
+    /// <summary>"share group ", "streams group "… for the messages; nothing for classic groups (as before).</summary>
+    private static string TypeWord(string? type) => GroupType.Parse(type) is { } t and not GroupType.Classic ? $"{t} " : "";
+
+    /// <summary>
+    /// A share group is written with its own request, every other type with OffsetCommit: a live group on the target
+    /// of the other kind (a share group where the backup has a consumer group, or the reverse) cannot take the offsets.
+    /// </summary>
+    private static string? TypeConflict(GroupOffsets group, GroupDescription? target)
+    {
+        if (target?.Type is not { } targetType || string.Equals(target.State, GroupState.Dead, StringComparison.OrdinalIgnoreCase)
+            || GroupType.IsShare(targetType) == group.IsShare)
+        {
+            return null;
+        }
+        return $"group '{group.Group}' is a {GroupType.OrClassic(group.Type)} group in the backup but a {targetType} group on the target; "
+            + "its offsets cannot be written there: delete the target's group first (when it is Empty) or restore the others with --exclude-groups";
     }
 
     private static GroupResetPlan PlanGroup(RestoreRequest request, TranslateMode mode, bool overwrite, GroupOffsets group, string? state,

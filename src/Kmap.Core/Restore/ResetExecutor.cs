@@ -33,7 +33,7 @@ public sealed class ResetExecutor(IOffsetWriter writer)
         var offsets = group.Writes.Select(o => new CommittedOffset(o.Topic, o.Partition, o.NewOffset)).ToList();
         try
         {
-            var partitions = await writer.AlterOffsetsAsync(group.Group, offsets, cancellationToken);
+            var partitions = await WriteAsync(group, offsets, cancellationToken);
             return new GroupApplyResult(group.Group, partitions, null);
         }
         catch (ClusterException e)
@@ -105,8 +105,10 @@ public sealed class ResetExecutor(IOffsetWriter writer)
         {
             return;
         }
-        var answers = await batch.ListCommittedOffsetsAsync(written.Select(i => results[i].Group).ToList(), null, cancellationToken);
-        var unanswered = new List<int>();
+        // Share groups have no committed offsets to fetch: they are read back one by one with their own request.
+        var unanswered = written.Where(i => plan.Groups[i].IsShare).ToList();
+        written = written.Where(i => !plan.Groups[i].IsShare).ToList();
+        var answers = written.Count == 0 ? null : await batch.ListCommittedOffsetsAsync(written.Select(i => results[i].Group).ToList(), null, cancellationToken);
         foreach (var i in written)
         {
             var offsets = Writes(plan.Groups[i]);
@@ -123,7 +125,7 @@ public sealed class ResetExecutor(IOffsetWriter writer)
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, concurrency), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(unanswered, parallel, async (i, ct) =>
         {
-            var verifyError = await VerifyAsync(results[i].Group, Writes(plan.Groups[i]), verifier, ct);
+            var verifyError = await VerifyAsync(plan.Groups[i], Writes(plan.Groups[i]), verifier, ct);
             results[i] = results[i] with { ReadBackPending = false, VerifyError = verifyError, Verified = verifyError is null };
         });
     }
@@ -154,7 +156,7 @@ public sealed class ResetExecutor(IOffsetWriter writer)
             try
             {
                 // Not cancelled once sent: the group's one OffsetCommit is awaited, so it is known to be written or not.
-                partitions = await writer.AlterOffsetsAsync(group.Group, offsets, CancellationToken.None);
+                partitions = await WriteAsync(group, offsets, CancellationToken.None);
             }
             catch (ClusterException e) when (attempt <= options.Retries && (e.Retriable ?? IsRetriable(e.Message)))
             {
@@ -186,11 +188,26 @@ public sealed class ResetExecutor(IOffsetWriter writer)
             if (failed.Count == 0 && options.Verify && verifier is not null)
             {
                 // The read-back is quick and tells the truth about a group just written: done even when interrupted.
-                var verifyError = await VerifyAsync(group.Group, offsets, verifier, CancellationToken.None);
+                var verifyError = await VerifyAsync(group, offsets, verifier, CancellationToken.None);
                 result = result with { VerifyError = verifyError, Verified = verifyError is null };
             }
             return result;
         }
+    }
+
+    /// <summary>
+    /// One group's write with the request its type needs: a share group's start offsets with AlterShareGroupOffsets,
+    /// every other type (classic, consumer, streams) with an admin OffsetCommit.
+    /// </summary>
+    private Task<IReadOnlyList<PartitionResult>> WriteAsync(GroupResetPlan group, IReadOnlyList<CommittedOffset> offsets, CancellationToken cancellationToken)
+    {
+        if (!group.IsShare)
+        {
+            return writer.AlterOffsetsAsync(group.Group, offsets, cancellationToken);
+        }
+        return writer is IShareGroupOffsets share
+            ? share.AlterShareGroupOffsetsAsync(group.Group, offsets, cancellationToken)
+            : throw new ClusterException($"cannot set the start offsets of share group '{group.Group}': this client cannot write share groups");
     }
 
     /// <summary>Waits before a retry; false when interrupted meanwhile (then no retry is sent).</summary>
@@ -207,18 +224,30 @@ public sealed class ResetExecutor(IOffsetWriter writer)
         }
     }
 
-    private static async Task<string?> VerifyAsync(string group, IReadOnlyList<CommittedOffset> written, IClusterReader verifier, CancellationToken cancellationToken)
+    private static async Task<string?> VerifyAsync(GroupResetPlan group, IReadOnlyList<CommittedOffset> written, IClusterReader verifier, CancellationToken cancellationToken)
     {
         IReadOnlyList<CommittedOffset> actual;
         try
         {
-            actual = await verifier.ListCommittedOffsetsAsync(group, cancellationToken);
+            actual = group.IsShare ? await ReadShareAsync(group.Group, verifier, cancellationToken) : await verifier.ListCommittedOffsetsAsync(group.Group, cancellationToken);
         }
         catch (ClusterException e)
         {
             return $"cannot read the offsets back: {e.Message}";
         }
         return Compare(written, actual);
+    }
+
+    /// <summary>A share group's start offsets, read back as its committed offsets would be.</summary>
+    private static async Task<IReadOnlyList<CommittedOffset>> ReadShareAsync(string group, IClusterReader verifier, CancellationToken cancellationToken)
+    {
+        if (verifier is not IShareGroupOffsets share)
+        {
+            throw new ClusterException("this client cannot read share groups' start offsets");
+        }
+        var answers = await share.ListShareGroupOffsetsAsync([group], cancellationToken);
+        var answer = answers.GetValueOrDefault(group);
+        return answer?.Offsets ?? throw new ClusterException(answer?.Error ?? $"no answer for share group '{group}'");
     }
 
     private static string? Compare(IReadOnlyList<CommittedOffset> written, IReadOnlyList<CommittedOffset> actual)

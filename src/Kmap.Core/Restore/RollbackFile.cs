@@ -32,7 +32,7 @@ public static class RollbackFile
             }
             if (offsets.Count > 0)
             {
-                groups.Add(new GroupOffsets(group.Group, offsets, now) { State = group.State });
+                groups.Add(new GroupOffsets(group.Group, offsets, now) { State = group.State, Type = group.Type });
             }
         }
         return (new OffsetBackup(now, cluster, groups) { ClusterId = clusterId, IsRollback = true }, without);
