@@ -193,6 +193,11 @@ main() {
   find_tool "$KAFKA_CONSUMER_GROUPS" kafka-consumer-groups consumer-groups KAFKA_CONSUMER_GROUPS
   read_command_config
 
+  report_share_groups
+  if [ "${#share_groups[@]}" -gt 0 ] && [ "${#groups[@]}" -eq 0 ]; then
+    exit 1
+  fi
+
   local to_run=() total=0
   select_to_run "Nothing to restore: the backup holds no consumer group." ${groups[@]+"${groups[@]}"}
   printf 'Restoring %d consumer group(s) on %s with %s (%s)\n' "$total" "$BOOTSTRAP_SERVERS" "${tool[*]}" "$reset_mode"
@@ -223,7 +228,38 @@ main() {
   local dry_run=0
   [ "$reset_mode" = --dry-run ] && dry_run=1
   print_summary "$dry_run" "$restored" "$total" "group(s)" "would be restored" "restored"
+  if [ "${#share_groups[@]}" -gt 0 ]; then
+    printf 'Not restored by this script: %d share group(s) (see above: restore them with kmap restore --execute).\n' "${#share_groups[@]}"
+    local name
+    for name in "${share_groups[@]}"; do
+      failed+=("$name (share group: not restored by this script)")
+    done
+  fi
   finish groups "$restored"
+}
+
+# Share groups (KIP-932) keep a start offset per partition, which only AlterShareGroupOffsets sets.
+# Kafka's kafka-share-groups.sh --reset-offsets can only move a whole share group to the earliest or
+# latest offset or to a time (--to-earliest, --to-latest, --to-datetime), not to the backed-up offset of
+# each partition, so this script does not restore them: `kmap restore --execute` does.
+@@SHARE_GROUPS@@
+report_share_groups() {
+  [ "${#share_groups[@]}" -gt 0 ] || return 0
+  printf 'This script does not restore the %d share group(s) of the backup:\n' "${#share_groups[@]}"
+  printf '  %s\n' "${share_groups[@]}"
+  echo "Kafka's kafka-share-groups.sh --reset-offsets cannot set one offset per partition (only --to-earliest,"
+  echo "--to-latest or --to-datetime for a whole group). Restore them with kmap, which writes each partition's"
+  echo "start offset with AlterShareGroupOffsets (stop their consumers first: Kafka refuses a share group with members):"
+  local from="$share_backup_file"
+  if [ -z "$from" ]; then
+    echo "  kmap backup --brokers SOURCE --output offsets.json   # no JSON backup was written with this script: take one"
+    from=offsets.json
+  fi
+  local name
+  for name in "${share_groups[@]}"; do
+    printf '  kmap restore --brokers %q --from %q --include-groups %q --execute\n' "$BOOTSTRAP_SERVERS" "$from" "$name"
+  done
+  echo
 }
 
 # ---- Data -----------------------------------------------------------------------------------

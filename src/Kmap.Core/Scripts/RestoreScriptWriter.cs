@@ -17,7 +17,9 @@ public static partial class RestoreScriptWriter
     {
         ArgumentNullException.ThrowIfNull(backup);
         ArgumentNullException.ThrowIfNull(options);
-        var groups = backup.ConsumerGroups.OrderBy(g => g.Group, StringComparer.Ordinal).ToList();
+        // Share groups' start offsets cannot be set per partition by Kafka's tools: listed, not restored (see the template).
+        var shareGroups = backup.ConsumerGroups.Where(g => g.IsShare).OrderBy(g => g.Group, StringComparer.Ordinal).ToList();
+        var groups = backup.ConsumerGroups.Where(g => !g.IsShare).OrderBy(g => g.Group, StringComparer.Ordinal).ToList();
         var partitions = groups.Sum(g => g.Offsets.Count);
         var header = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"#   Backup taken:  {Rfc3339.Format(backup.Timestamp)}\n")
@@ -28,11 +30,16 @@ public static partial class RestoreScriptWriter
             header.Append(CultureInfo.InvariantCulture, $"#   Backup file:   {ShellQuoting.EscapeForPrintfB(options.BackupFileName)}\n");
         }
         header.Append(CultureInfo.InvariantCulture, $"#   Written by:    kmap {ShellQuoting.EscapeForPrintfB(options.KmapVersion)}\n");
+        if (shareGroups.Count > 0)
+        {
+            header.Append(CultureInfo.InvariantCulture, $"#   Not restored:  {shareGroups.Count} share group(s); kafka-share-groups.sh cannot set per-partition offsets: use kmap restore --execute\n");
+        }
 
         return RestoreScriptTemplate.Text
             .Replace("@@HEADER@@\n", header.ToString(), StringComparison.Ordinal)
             .Replace("@@BOOTSTRAP_LINES@@\n", BootstrapLines(backup.Cluster), StringComparison.Ordinal)
             .Replace("@@KMAP_BINARY@@", ShellQuoting.SingleQuote(options.KmapPath ?? ""), StringComparison.Ordinal)
+            .Replace("@@SHARE_GROUPS@@\n", ShareGroupLines(shareGroups, options.BackupFileName), StringComparison.Ordinal)
             .Replace("@@DATA@@\n", DataBlock(groups), StringComparison.Ordinal);
     }
 
@@ -45,6 +52,13 @@ public static partial class RestoreScriptWriter
         }
         return $"backed_up_cluster={ShellQuoting.SingleQuote(cluster)}\n"
              + "BOOTSTRAP_SERVERS=\"${BOOTSTRAP_SERVERS:-$backed_up_cluster}\"\n";
+    }
+
+    /// <summary>The share groups' names and the backup file, as single-quoted words (data, never code).</summary>
+    private static string ShareGroupLines(IReadOnlyList<GroupOffsets> shareGroups, string? backupFileName)
+    {
+        var names = string.Join(" ", shareGroups.Select(g => ShellQuoting.SingleQuote(g.Group)));
+        return $"share_groups=({names})\nshare_backup_file={ShellQuoting.SingleQuote(backupFileName ?? "")}\n";
     }
 
     private static string DataBlock(IReadOnlyList<GroupOffsets> groups)
