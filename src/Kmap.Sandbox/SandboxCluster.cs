@@ -155,6 +155,44 @@ public sealed class SandboxCluster : IAsyncDisposable
         State.Log($"fault: group coordinators moved to the next broker (shift {State.CoordinatorShift})");
     }
 
+    // ------------------------------------------------------------ test hooks: Kafka 4 group types
+    // The sandbox serves ConsumerGroupHeartbeat for real, but has no ShareGroupHeartbeat or StreamsGroupHeartbeat:
+    // these hooks create share and streams groups, and add members that never heartbeat and never expire, so that
+    // tests (and `kmap sandbox` seeds) can show every group type to the describe and offset APIs.
+
+    /// <summary>
+    /// Creates an empty share group (or finds it), with a start offset for each given partition. Throws if the id
+    /// is taken by a group of another type.
+    /// </summary>
+    public void CreateShareGroup(string groupId, IReadOnlyDictionary<(string Topic, int Partition), long>? startOffsets = null)
+    {
+        State.Groups.CreateGroup(groupId, Groups.GroupType.Share);
+        foreach (var ((topic, partition), offset) in startOffsets ?? new Dictionary<(string, int), long>())
+        {
+            State.Groups.SeedShareStartOffset(groupId, topic, partition, offset);
+        }
+    }
+
+    /// <summary>Creates an empty streams group (or finds it) with the given committed offsets.</summary>
+    public void CreateStreamsGroup(string groupId, IReadOnlyDictionary<(string Topic, int Partition), long>? committedOffsets = null)
+    {
+        State.Groups.CreateGroup(groupId, Groups.GroupType.Streams);
+        foreach (var ((topic, partition), offset) in committedOffsets ?? new Dictionary<(string, int), long>())
+        {
+            State.Groups.SeedOffset(groupId, topic, partition, offset);
+        }
+    }
+
+    /// <summary>
+    /// Adds a member subscribed to <paramref name="topics"/> to a consumer, share or streams group: the group
+    /// epoch advances, the member gets its assignment at once, and the group is no longer empty. Returns the member id.
+    /// </summary>
+    public string AddGroupMember(string groupId, IReadOnlyList<string> topics, string clientId = "sandbox-test-member") =>
+        State.Groups.AddStaticTestMember(groupId, topics, clientId);
+
+    /// <summary>Removes a member added by <see cref="AddGroupMember"/>; the group becomes empty again when it was the last.</summary>
+    public void RemoveGroupMember(string groupId, string memberId) => State.Groups.RemoveTestMember(groupId, memberId);
+
     private int BrokerIndex(int brokerId) => brokerId >= 0 && brokerId < _listeners.Count
         ? brokerId
         : throw new ArgumentOutOfRangeException(nameof(brokerId), brokerId, $"the cluster has brokers 0..{_listeners.Count - 1}");

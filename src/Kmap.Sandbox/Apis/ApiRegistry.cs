@@ -39,6 +39,12 @@ public sealed class ApiRegistry
         new IncrementalAlterConfigsHandler(),
         new OffsetDeleteHandler(),
         new DescribeClusterHandler(),
+        new ConsumerGroupHeartbeatHandler(),
+        new ConsumerGroupDescribeHandler(),
+        new ShareGroupDescribeHandler(),
+        new StreamsGroupDescribeHandler(),
+        new DescribeShareGroupOffsetsHandler(),
+        new AlterShareGroupOffsetsHandler(),
     ]);
 
     public IApiHandler? Find(ApiKey key) => _handlers.GetValueOrDefault(key);

@@ -3,7 +3,7 @@ using Kmap.Sandbox.Protocol;
 
 namespace Kmap.Sandbox.Apis;
 
-/// <summary>DescribeGroups v0–5 (throttle from v1, authorized operations from v3, group instance ids from v4, flexible from v5).</summary>
+/// <summary>DescribeGroups v0–6 (throttle from v1, authorized operations from v3, group instance ids from v4, flexible from v5, error message from v6).</summary>
 public sealed record DescribeGroupsRequest(IReadOnlyList<string> Groups, bool IncludeAuthorizedOperations) : IKafkaMessage<DescribeGroupsRequest>
 {
     public static DescribeGroupsRequest Read(KafkaReader reader, short version)
@@ -29,6 +29,7 @@ public sealed record DescribedGroupMember(string MemberId, string? GroupInstance
 
 public sealed record DescribedGroup(
     ErrorCode ErrorCode,
+    string? ErrorMessage,
     string GroupId,
     string GroupState,
     string ProtocolType,
@@ -44,6 +45,7 @@ public sealed record DescribeGroupsResponse(int ThrottleTimeMs, IReadOnlyList<De
         var groups = reader.Array(r =>
         {
             var error = (ErrorCode)r.Int16();
+            var message = version >= 6 ? r.NullableString() : null;
             var groupId = r.String();
             var state = r.String();
             var protocolType = r.String();
@@ -58,7 +60,7 @@ public sealed record DescribeGroupsResponse(int ThrottleTimeMs, IReadOnlyList<De
             });
             var ops = version >= 3 ? r.Int32() : int.MinValue;
             r.TaggedFields();
-            return new DescribedGroup(error, groupId, state, protocolType, protocolData, members, ops);
+            return new DescribedGroup(error, message, groupId, state, protocolType, protocolData, members, ops);
         });
         reader.TaggedFields();
         return new DescribeGroupsResponse(throttle, groups);
@@ -73,6 +75,10 @@ public sealed record DescribeGroupsResponse(int ThrottleTimeMs, IReadOnlyList<De
         writer.Array(Groups.ToList(), (w, g) =>
         {
             w.Int16((short)g.ErrorCode);
+            if (version >= 6)
+            {
+                w.NullableString(g.ErrorMessage);
+            }
             w.String(g.GroupId);
             w.String(g.GroupState);
             w.String(g.ProtocolType);
@@ -101,14 +107,16 @@ public sealed record DescribeGroupsResponse(int ThrottleTimeMs, IReadOnlyList<De
 }
 
 /// <summary>
-/// Describes groups as Kafka does: an unknown group is state "Dead" without error; the protocol name and member
-/// metadata only while Stable; assignments always; bytes exactly as the clients sent them.
+/// Describes classic groups as Kafka does: the protocol name and member metadata only while Stable; assignments
+/// always; bytes exactly as the clients sent them. An unknown group, or a consumer, share or streams group, is
+/// state "Dead" without error up to v5; from v6 it is GROUP_ID_NOT_FOUND with "Group X not found." or
+/// "Group X is not a classic group." (GroupMetadataManager.describeGroups).
 /// </summary>
 public sealed class DescribeGroupsHandler : ApiHandler<DescribeGroupsRequest, DescribeGroupsResponse>
 {
     public override ApiKey Key => ApiKey.DescribeGroups;
     public override short MinVersion => 0;
-    public override short MaxVersion => 5;
+    public override short MaxVersion => 6;
     public override short FirstFlexibleVersion => 5;
 
     protected override ValueTask<DescribeGroupsResponse?> HandleAsync(RequestContext context, DescribeGroupsRequest request, CancellationToken cancellationToken)
@@ -119,7 +127,7 @@ public sealed class DescribeGroupsHandler : ApiHandler<DescribeGroupsRequest, De
         {
             foreach (var groupId in request.Groups)
             {
-                var group = Describe(coordinator, context, groupId);
+                var group = Describe(coordinator, context, groupId, context.Version);
                 described.Add(request.IncludeAuthorizedOperations && group.ErrorCode == ErrorCode.None
                     ? group with { AuthorizedOperations = AllGroupOperations }
                     : group);
@@ -133,23 +141,27 @@ public sealed class DescribeGroupsHandler : ApiHandler<DescribeGroupsRequest, De
     /// </summary>
     private const int AllGroupOperations = (1 << 3) | (1 << 6) | (1 << 8);
 
-    private static DescribedGroup Describe(GroupCoordinator coordinator, RequestContext context, string groupId)
+    private static DescribedGroup Describe(GroupCoordinator coordinator, RequestContext context, string groupId, short version)
     {
         // int.MinValue means "not requested"; HandleAsync fills the operations in when they are.
         if (!coordinator.IsCoordinator(context.Broker, groupId))
         {
-            return new DescribedGroup(ErrorCode.NotCoordinator, groupId, "", "", "", [], int.MinValue);
+            return new DescribedGroup(ErrorCode.NotCoordinator, null, groupId, "", "", "", [], int.MinValue);
         }
-        if (coordinator.Find(groupId) is not { } group)
+        var group = coordinator.Find(groupId);
+        if (group is null || group.Type != GroupType.Classic)
         {
-            return new DescribedGroup(ErrorCode.None, groupId, GroupState.Dead.WireName(), "", "", [], int.MinValue);
+            var error = group is null ? ErrorCodeAndMessage.NotFound(groupId) : ErrorCodeAndMessage.WrongType(groupId, GroupType.Classic);
+            return version >= 6
+                ? new DescribedGroup(error.Code, error.Message, groupId, GroupState.Dead.WireName(), "", "", [], int.MinValue)
+                : new DescribedGroup(ErrorCode.None, null, groupId, GroupState.Dead.WireName(), "", "", [], int.MinValue);
         }
         var stable = group.State == GroupState.Stable;
         var members = group.Members.Values
             .Select(m => new DescribedGroupMember(m.MemberId, m.GroupInstanceId, m.ClientId, m.ClientHost,
                 stable ? m.MetadataFor(group.ProtocolName ?? "") : [], m.Assignment))
             .ToList();
-        return new DescribedGroup(ErrorCode.None, groupId, group.State.WireName(), group.ProtocolType ?? "",
+        return new DescribedGroup(ErrorCode.None, null, groupId, group.State.WireName(), group.ProtocolType ?? "",
             stable ? group.ProtocolName ?? "" : "", members, int.MinValue);
     }
 }

@@ -76,8 +76,9 @@ public sealed record ListGroupsResponse(int ThrottleTimeMs, ErrorCode ErrorCode,
 
 /// <summary>
 /// Lists the groups this broker coordinates (clients ask every broker and merge). Groups created by admin
-/// offset commits have protocol type "" — Kafka reports the empty string, not "consumer". Every sandbox group
-/// is of type "classic". Filters compare case-insensitively, as Kafka does.
+/// offset commits have protocol type "" — Kafka reports the empty string, not "consumer". Consumer, share and
+/// streams groups list with protocol types "consumer", "share" and "streams" at every version, their own
+/// state names, and their type from v5. Filters compare case-insensitively, as Kafka does.
 /// </summary>
 public sealed class ListGroupsHandler : ApiHandler<ListGroupsRequest, ListGroupsResponse>
 {
@@ -100,12 +101,13 @@ public sealed class ListGroupsHandler : ApiHandler<ListGroupsRequest, ListGroups
                 {
                     continue;
                 }
-                var state = group.State.WireName();
-                if ((states.Count > 0 && !states.Contains(state)) || (types.Count > 0 && !types.Contains("classic")))
+                var state = group.Modern?.StateName() ?? group.State.WireName();
+                var type = group.Type.WireName();
+                if ((states.Count > 0 && !states.Contains(state)) || (types.Count > 0 && !types.Contains(type)))
                 {
                     continue;
                 }
-                listed.Add(new ListedGroup(group.GroupId, group.ProtocolType ?? "", state, "classic"));
+                listed.Add(new ListedGroup(group.GroupId, group.ProtocolType ?? "", state, type));
             }
         }
         return ValueTask.FromResult<ListGroupsResponse?>(new ListGroupsResponse(0, ErrorCode.None, listed));

@@ -6,7 +6,7 @@ namespace Kmap.Sandbox.Apis;
 /// <summary>
 /// OffsetFetch v0–9: one group up to v7 (a null topic list, from v2, means every committed partition), many
 /// groups from v8; top-level error from v2, leader epoch from v5, flexible from v6, require_stable from v7,
-/// member id and epoch (KIP-848, unused by classic groups) from v9.
+/// member id and epoch (KIP-848: checked for consumer and streams groups, unused by classic groups) from v9.
 /// </summary>
 public sealed record OffsetFetchRequest(
     string GroupId,
@@ -215,7 +215,7 @@ public sealed class OffsetFetchHandler : ApiHandler<OffsetFetchRequest, OffsetFe
             List<OffsetFetchResponseGroup> groups;
             lock (cluster.Sync)
             {
-                groups = request.Groups.Select(g => Fetch(context, g.GroupId, g.Topics, version)).ToList();
+                groups = request.Groups.Select(g => Fetch(context, g.GroupId, g.Topics, version, g.MemberId, g.MemberEpoch)).ToList();
             }
             return ValueTask.FromResult<OffsetFetchResponse?>(new OffsetFetchResponse(0, [], ErrorCode.None, groups));
         }
@@ -223,7 +223,7 @@ public sealed class OffsetFetchHandler : ApiHandler<OffsetFetchRequest, OffsetFe
         OffsetFetchResponseGroup group;
         lock (cluster.Sync)
         {
-            group = Fetch(context, request.GroupId, request.Topics, version);
+            group = Fetch(context, request.GroupId, request.Topics, version, null, -1);
         }
         var topics = group.Topics;
         if (version < 2 && group.ErrorCode != ErrorCode.None)
@@ -236,7 +236,8 @@ public sealed class OffsetFetchHandler : ApiHandler<OffsetFetchRequest, OffsetFe
     }
 
     /// <summary>One group's answer. Caller holds the cluster lock.</summary>
-    private static OffsetFetchResponseGroup Fetch(RequestContext context, string groupId, IReadOnlyList<OffsetFetchRequestTopic>? topics, short version)
+    private static OffsetFetchResponseGroup Fetch(RequestContext context, string groupId, IReadOnlyList<OffsetFetchRequestTopic>? topics, short version,
+        string? memberId, int memberEpoch)
     {
         var coordinator = context.Cluster.Groups;
         if (!coordinator.IsCoordinator(context.Broker, groupId))
@@ -244,6 +245,11 @@ public sealed class OffsetFetchHandler : ApiHandler<OffsetFetchRequest, OffsetFe
             return new OffsetFetchResponseGroup(groupId, [], ErrorCode.NotCoordinator);
         }
         var group = coordinator.Find(groupId);
+        var memberError = GroupCoordinator.ValidateOffsetFetch(group, memberId, memberEpoch);
+        if (memberError != ErrorCode.None)
+        {
+            return new OffsetFetchResponseGroup(groupId, [], memberError);
+        }
         if (context.Cluster.Faults.Spec.GroupIdNotFoundWithoutOffsets && (group is null || group.Offsets.Values.All(p => p.Count == 0)))
         {
             // The `no-offsets=GROUP_ID_NOT_FOUND` fault: some Kafka-protocol brokers answer so where Kafka says "no offsets".

@@ -93,7 +93,7 @@ internal static class ErrorResponses
                 return Write(handler, version, new SyncGroupResponse(0, code, null, null, []));
             case ApiKey.DescribeGroups:
                 var describe = DescribeGroupsRequest.Read(body, version);
-                return Write(handler, version, new DescribeGroupsResponse(0, [.. describe.Groups.Select(g => new DescribedGroup(code, g, "", "", "", [], int.MinValue))]));
+                return Write(handler, version, new DescribeGroupsResponse(0, [.. describe.Groups.Select(g => new DescribedGroup(code, null, g, "", "", "", [], int.MinValue))]));
             case ApiKey.ListGroups:
                 _ = ListGroupsRequest.Read(body, version);
                 return Write(handler, version, new ListGroupsResponse(0, code, []));

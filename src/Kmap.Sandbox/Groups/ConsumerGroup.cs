@@ -44,6 +44,30 @@ public sealed class ConsumerGroup
     public Dictionary<string, Dictionary<int, CommittedOffset>> Offsets { get; } = new(StringComparer.Ordinal);
 
     public bool IsEmptyOfMembers => Members.Count == 0;
+
+    /// <summary>The group's type; classic unless a consumer, share or streams member (or a test hook) made it otherwise.</summary>
+    public GroupType Type => Modern?.Type ?? GroupType.Classic;
+
+    /// <summary>Members, epochs and assignment of a consumer, share or streams group; null for a classic group.</summary>
+    public ModernGroup? Modern { get; private set; }
+
+    /// <summary>Empty in Kafka's sense for every type: a classic group in state Empty, a modern group without members.</summary>
+    public bool HasNoMembers => Modern is { } modern ? modern.Members.Count == 0 : State == GroupState.Empty;
+
+    /// <summary>
+    /// Turns a memberless group into a group of another type, keeping its committed offsets (Kafka converts an
+    /// empty classic group when a consumer-protocol member joins it, and back). Consumer groups report the
+    /// protocol type "consumer", share and streams groups "share" and "streams", as Kafka's ListGroups does.
+    /// </summary>
+    public void ConvertTo(GroupType type)
+    {
+        if (type == Type)
+        {
+            return;
+        }
+        Modern = type == GroupType.Classic ? null : new ModernGroup(type);
+        ProtocolType = type == GroupType.Classic ? ProtocolType : type.WireName();
+    }
     public bool UsesConsumerProtocol => ProtocolType == "consumer";
     public bool CanRebalance => State is GroupState.Stable or GroupState.CompletingRebalance or GroupState.Empty;
     public bool HasAllMembersJoined => PendingMembers.Count == 0 && Members.Values.All(m => m.IsAwaitingJoin);

@@ -11,7 +11,7 @@ namespace Kmap.Sandbox.Groups;
 /// advances and the leader gets everyone's metadata; SyncGroup hands out the leader's assignments.
 /// Every method takes <see cref="ClusterState.Sync"/>; timers (sessions, join and sync deadlines) run under it too.
 /// </summary>
-public sealed class GroupCoordinator : IDisposable
+public sealed partial class GroupCoordinator : IDisposable
 {
     private readonly ClusterState _cluster;
     private readonly Dictionary<string, ConsumerGroup> _groups = new(StringComparer.Ordinal);
@@ -63,6 +63,20 @@ public sealed class GroupCoordinator : IDisposable
                 }
                 group = new ConsumerGroup(call.GroupId);
                 _groups[call.GroupId] = group;
+            }
+            else if (group.Type != GroupType.Classic)
+            {
+                // Kafka's classicGroupJoin: an empty consumer or streams group becomes a classic group; a share
+                // group, a live streams group and (in the sandbox, which has no mixed groups) a live consumer
+                // group refuse classic members.
+                if (group.Type is GroupType.Consumer or GroupType.Streams && group.HasNoMembers)
+                {
+                    group.ConvertTo(GroupType.Classic);
+                }
+                else
+                {
+                    return Task.FromResult(JoinGroupOutcome.Failed(ErrorCode.InconsistentGroupProtocol, ""));
+                }
             }
             var waiter = new TaskCompletionSource<JoinGroupOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
             if (isUnknownMember)
@@ -646,6 +660,10 @@ public sealed class GroupCoordinator : IDisposable
             // OffsetCommit v9 says GROUP_ID_NOT_FOUND; older versions keep ILLEGAL_GENERATION.
             return version >= 9 ? ErrorCode.GroupIdNotFound : ErrorCode.IllegalGeneration;
         }
+        if (group.Modern is { } modern)
+        {
+            return ValidateModernCommit(modern, generationId, memberId, version);
+        }
         if (generationId < 0 && group.State == GroupState.Empty)
         {
             return ErrorCode.None;
@@ -749,7 +767,7 @@ public sealed class GroupCoordinator : IDisposable
             {
                 return (ErrorCode.GroupIdNotFound, errors);
             }
-            if (group.State is not GroupState.Empty && !group.UsesConsumerProtocol)
+            if (!group.HasNoMembers && group.Modern is null && !group.UsesConsumerProtocol)
             {
                 return (ErrorCode.NonEmptyGroup, errors);
             }
@@ -760,7 +778,7 @@ public sealed class GroupCoordinator : IDisposable
                 {
                     errors[i] = ErrorCode.UnknownTopicOrPartition;
                 }
-                else if (group.State is not GroupState.Empty && group.IsSubscribedToTopic(topic))
+                else if (!group.HasNoMembers && IsSubscribedToTopic(group, topic))
                 {
                     errors[i] = ErrorCode.GroupSubscribedToTopic;
                 }
@@ -782,7 +800,7 @@ public sealed class GroupCoordinator : IDisposable
             {
                 return ErrorCode.GroupIdNotFound;
             }
-            if (group.State != GroupState.Empty)
+            if (!group.HasNoMembers)
             {
                 return ErrorCode.NonEmptyGroup;
             }

@@ -20,4 +20,10 @@ public sealed record GroupSettings
 
     /// <summary>offset.metadata.max.bytes: longer commit metadata gets OFFSET_METADATA_TOO_LARGE.</summary>
     public int MaxOffsetMetadataBytes { get; init; } = 4096;
+
+    /// <summary>group.consumer.heartbeat.interval.ms: how often consumer-protocol members heartbeat.</summary>
+    public int ConsumerHeartbeatIntervalMs { get; init; } = 5000;
+
+    /// <summary>group.consumer.session.timeout.ms: a consumer-protocol member silent this long is removed.</summary>
+    public int ConsumerSessionTimeoutMs { get; init; } = 45_000;
 }

@@ -31,6 +31,12 @@ public enum ApiKey : short
     IncrementalAlterConfigs = 44,
     OffsetDelete = 47,
     DescribeCluster = 60,
+    ConsumerGroupHeartbeat = 68,
+    ConsumerGroupDescribe = 69,
+    ShareGroupDescribe = 77,
+    StreamsGroupDescribe = 89,
+    DescribeShareGroupOffsets = 90,
+    AlterShareGroupOffsets = 91,
 }
 
 public static class ApiKeyExtensions

@@ -55,8 +55,13 @@ public enum ErrorCode : short
     UnknownLeaderEpoch = 75,
     UnsupportedCompressionType = 76,
     MemberIdRequired = 79,
+    GroupMaxSizeReached = 81,
     FencedInstanceId = 82,
     GroupSubscribedToTopic = 86,
     InvalidRecord = 87,
     UnknownTopicId = 100,
+    FencedMemberEpoch = 110,
+    UnreleasedInstanceId = 111,
+    UnsupportedAssignor = 112,
+    StaleMemberEpoch = 113,
 }

@@ -147,9 +147,9 @@ public class GroupApiRoundTripTests
     [Fact]
     public void DescribeGroups_round_trips() => RoundTrip(new DescribeGroupsHandler(),
         Gen.Select(Str.List[0, 3], Gen.Bool).Select((g, ops) => new DescribeGroupsRequest(g, ops)),
-        Gen.Select(Gen.Int, Gen.Select(Error, Str, Str, Str, Str,
+        Gen.Select(Gen.Int, Gen.Select(Error, NullStr, Str, Str, Str, Str,
                     Gen.Select(Str, NullStr, Str, Str, Bytes, Bytes).Select((m, i, c, h, md, a) => new DescribedGroupMember(m, i, c, h, md, a)).List[0, 3], Gen.Int)
-                .Select((e, g, s, pt, pd, m, ops) => new DescribedGroup(e, g, s, pt, pd, m, ops)).List[0, 3])
+                .Select((e, msg, g, s, pt, pd, m, ops) => new DescribedGroup(e, msg, g, s, pt, pd, m, ops)).List[0, 3])
             .Select((t, groups) => new DescribeGroupsResponse(t, groups)));
 
     [Fact]
