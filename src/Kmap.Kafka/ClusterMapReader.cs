@@ -236,7 +236,31 @@ public sealed class ClusterMapReader(KafkaAdmin admin, TimeProvider time)
         var committing = ReadCommittedAsync(names, cancellationToken);
         await Task.WhenAll(Observed(describing), Observed(committing));
         var (committed, errors) = await committing;
+        await ReadShareStartOffsetsAsync(listed, committed, errors, cancellationToken);
         return new GroupData(listed, await describing, committed, errors);
+    }
+
+    /// <summary>Share groups have no committed offsets: their start offsets (DescribeShareGroupOffsets) take their place.</summary>
+    private async Task ReadShareStartOffsetsAsync(IReadOnlyList<GroupListing> listed, Dictionary<string, IReadOnlyList<CommittedOffset>> committed,
+        Dictionary<string, string> errors, CancellationToken cancellationToken)
+    {
+        var share = listed.Where(g => GroupType.IsShare(g.Type)).Select(g => g.Group).ToList();
+        if (share.Count == 0)
+        {
+            return;
+        }
+        foreach (var (group, answer) in await admin.ListShareGroupOffsetsAsync(share, cancellationToken))
+        {
+            errors.Remove(group);
+            if (answer.Offsets is { } offsets)
+            {
+                committed[group] = offsets;
+            }
+            else
+            {
+                errors[group] = answer.Error ?? $"cannot read the start offsets of share group '{group}'";
+            }
+        }
     }
 
     private static List<ConsumerGroupInfo> JoinGroups(GroupData data, IReadOnlyDictionary<CoreTopicPartition, LogOffsets> logs)
@@ -263,6 +287,7 @@ public sealed class ClusterMapReader(KafkaAdmin admin, TimeProvider time)
                 Protocol = string.IsNullOrEmpty(d?.PartitionAssignor) ? null : d.PartitionAssignor,
                 CoordinatorId = d?.CoordinatorId,
                 Error = errors.TryGetValue(name, out var error) ? error : d?.Error,
+                Type = GroupType.OrClassic(listings[name].Type ?? d?.Type),
             };
         }).ToList();
     }

@@ -67,6 +67,8 @@ public static class ConsumerGroupsCommand
             AllTopics = parse.GetValue(o.AllTopics),
             StateGiven = parse.GetResult(o.State) is not null,
             StateFilter = parse.GetValue(o.State),
+            TypeGiven = parse.GetResult(o.Type) is not null,
+            TypeFilter = parse.GetValue(o.Type),
             Members = parse.GetValue(o.Members),
             Verbose = parse.GetValue(o.Verbose),
             Execute = parse.GetValue(o.Execute),

@@ -212,6 +212,12 @@ public sealed record ConsumerGroupInfo(
 
     /// <summary>Sum of the lags that are known.</summary>
     public long TotalLag => Offsets.Sum(o => o.Lag ?? 0);
+
+    /// <summary>
+    /// classic, consumer (KIP-848), streams (KIP-1071) or share (KIP-932), as ListGroups v5 says; null in files of the
+    /// Go tool and of older kmap versions (classic). A share group's offsets are its start offsets.
+    /// </summary>
+    public string? Type { get; init; }
 }
 
 /// <summary>What a file without member details (the Go tool's) says of a group.</summary>

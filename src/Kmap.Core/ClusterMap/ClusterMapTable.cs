@@ -32,10 +32,10 @@ public static class ClusterMapTable
                 t.SizeBytes is { } size ? HumanBytes.Format(size) : "-",
             }));
         text.Append('\n');
-        Columns(text, ["GROUP", "STATE", "MEMBERS", "PARTITIONS", "LAG", "LAG-GROWTH/S"],
+        Columns(text, ["GROUP", "TYPE", "STATE", "MEMBERS", "PARTITIONS", "LAG", "LAG-GROWTH/S"],
             map.ConsumerGroups.Select(g => new[]
             {
-                g.Group, g.State, Number(g.Members.Count), Number(g.Offsets.Count), Number(g.TotalLag),
+                g.Group, g.Type ?? "-", g.State, Number(g.Members.Count), Number(g.Offsets.Count), Number(g.TotalLag),
                 g.LagGrowth is { } growth ? growth.GrowthPerSecond.ToString("+0.##;-0.##;0", CultureInfo.InvariantCulture) : "-",
             }));
         return text.ToString();

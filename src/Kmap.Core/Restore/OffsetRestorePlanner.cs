@@ -128,6 +128,18 @@ public sealed class OffsetRestorePlanner(IClusterReader target, IRecordReader re
                 });
                 continue;
             }
+            if (group.IsShare && (description is null || string.Equals(state, GroupState.Dead, StringComparison.OrdinalIgnoreCase)))
+            {
+                // Kafka's AlterShareGroupOffsets answers GROUP_ID_NOT_FOUND for a share group it does not have: unlike an
+                // OffsetCommit, it never creates the group.
+                plans.Add(new GroupResetPlan(group.Group, state, [])
+                {
+                    Type = group.Type,
+                    Error = $"share group '{group.Group}' does not exist on the target, and Kafka sets the start offsets of an existing share group only; "
+                        + "start one of its share consumers once (that creates the group), stop it, then run the restore again",
+                });
+                continue;
+            }
             if (TypeConflict(group, description) is { } conflict)
             {
                 plans.Add(new GroupResetPlan(group.Group, state, []) { Error = conflict, Type = group.Type });

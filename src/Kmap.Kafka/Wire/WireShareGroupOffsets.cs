@@ -226,9 +226,12 @@ internal sealed class WireShareGroupOffsets(ConnectionSettings settings, TimeSpa
             if (error != KafkaErrorCodes.None)
             {
                 var why = $"{KafkaErrorCodes.Name(error)}{(string.IsNullOrEmpty(message) ? "" : $" ({message})")}";
-                throw new ClusterException(error == KafkaErrorCodes.NonEmptyGroup
-                    ? $"cannot set the start offsets of share group '{group}' on {coordinator}: {why}: the share group has members; stop its consumers, wait until it is Empty, then run the restore again"
-                    : $"cannot set the start offsets of share group '{group}' on {coordinator}: {why}")
+                throw new ClusterException(error switch
+                {
+                    KafkaErrorCodes.NonEmptyGroup => $"cannot set the start offsets of share group '{group}' on {coordinator}: {why}: the share group has members; stop its consumers, wait until it is Empty, then run the restore again",
+                    KafkaErrorCodes.GroupIdNotFound => $"cannot set the start offsets of share group '{group}' on {coordinator}: {why}: Kafka sets them only for an existing share group; start one of its share consumers once, stop it, then run the restore again",
+                    _ => $"cannot set the start offsets of share group '{group}' on {coordinator}: {why}",
+                })
                 {
                     Retriable = KafkaErrorCodes.IsRetriable(error),
                 };

@@ -12,6 +12,7 @@ internal sealed class ConsumerGroupsOptions
     public Option<string[]> Group { get; } = new("--group") { Description = "the consumer group; repeatable", AllowMultipleArgumentsPerToken = false };
     public Option<bool> AllGroups { get; } = new("--all-groups") { Description = "apply to all consumer groups" };
     public Option<string?> State { get; } = new("--state") { Description = "with --describe: group state; with --list: filter by states (comma-separated), or show them", Arity = ArgumentArity.ZeroOrOne };
+    public Option<string?> Type { get; } = new("--type") { Description = "with --list: show each group's type (classic, consumer, streams, share), or filter by types (comma-separated)", Arity = ArgumentArity.ZeroOrOne };
     public Option<bool> Members { get; } = new("--members") { Description = "with --describe: the members of the group" };
     public Option<bool> Offsets { get; } = new("--offsets") { Description = "with --describe: offsets and lag (the default)" };
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "with --members: the assigned partitions too" };
@@ -37,7 +38,7 @@ internal sealed class ConsumerGroupsOptions
 
     public IEnumerable<Option> All =>
     [
-        BootstrapServer, CommandConfig, List, Describe, Group, AllGroups, State, Members, Offsets, Verbose,
+        BootstrapServer, CommandConfig, List, Describe, Group, AllGroups, State, Type, Members, Offsets, Verbose,
         ResetOffsets, FromFile, ToEarliest, ToLatest, ToCurrent, ToOffset, ShiftBy, ToDateTime, ByDuration,
         Topic, AllTopics, DryRun, Execute, Export, Delete, DeleteOffsets, Timeout, Format,
     ];

@@ -9,6 +9,9 @@ internal sealed record ConsumerGroupsRequest
     public bool AllTopics { get; init; }
     public bool StateGiven { get; init; }
     public string? StateFilter { get; init; }
+    /// <summary>--type given (with --list: a TYPE column), and its value: the types to keep (empty: all).</summary>
+    public bool TypeGiven { get; init; }
+    public string? TypeFilter { get; init; }
     public bool Members { get; init; }
     public bool Verbose { get; init; }
     public bool Execute { get; init; }

@@ -47,8 +47,10 @@ internal static class DescribeGroupsAction
     {
         var coordinator = d.Coordinator is null ? "-" : $"{d.Coordinator} ({d.CoordinatorId})";
         await context.Out.WriteLineAsync();
-        await tables.WriteAsync(["GROUP", "COORDINATOR (ID)", "ASSIGNMENT-STRATEGY", "STATE", "#MEMBERS"],
-            [[d.Group, coordinator, string.IsNullOrEmpty(d.PartitionAssignor) ? "-" : d.PartitionAssignor, d.State, d.Members.Count.ToString(CultureInfo.InvariantCulture)]]);
+        // TYPE last: Kafka's columns keep their places for scripts that read them by position.
+        await tables.WriteAsync(["GROUP", "COORDINATOR (ID)", "ASSIGNMENT-STRATEGY", "STATE", "#MEMBERS", "TYPE"],
+            [[d.Group, coordinator, string.IsNullOrEmpty(d.PartitionAssignor) ? "-" : d.PartitionAssignor, d.State, d.Members.Count.ToString(CultureInfo.InvariantCulture),
+              ListGroupsAction.Capitalized(GroupType.OrClassic(d.Type))]]);
     }
 
     private static async Task WriteMembersAsync(GroupDescription d, bool verbose, CliContext context, TableSink tables)
@@ -78,7 +80,11 @@ internal static class DescribeGroupsAction
 
     private static async Task<bool> WriteOffsetsAsync(GroupDescription d, IClusterReader reader, CliContext context, TableSink tables, CancellationToken cancellationToken)
     {
-        var committed = (await reader.ListCommittedOffsetsAsync(d.Group, cancellationToken)).ToDictionary(c => c.TopicPartition, c => c.Offset);
+        // A share group has start offsets (DescribeShareGroupOffsets) where the other types have committed offsets.
+        var committed = (GroupType.IsShare(d.Type) && reader is IShareGroupOffsets share
+                ? (await share.ListShareGroupOffsetsAsync([d.Group], cancellationToken)).GetValueOrDefault(d.Group)?.Offsets ?? []
+                : await reader.ListCommittedOffsetsAsync(d.Group, cancellationToken))
+            .ToDictionary(c => c.TopicPartition, c => c.Offset);
         var owners = new Dictionary<TopicPartition, GroupMember>();
         foreach (var member in d.Members)
         {
