@@ -229,7 +229,7 @@ main() {
   [ "$reset_mode" = --dry-run ] && dry_run=1
   print_summary "$dry_run" "$restored" "$total" "group(s)" "would be restored" "restored"
   if [ "${#share_groups[@]}" -gt 0 ]; then
-    printf 'Not restored by this script: %d share group(s) (see above: restore them with kmap restore --execute).\n' "${#share_groups[@]}"
+    printf 'Not restored by this script: %d share group(s) (see above: restore them with kmap restore).\n' "${#share_groups[@]}"
     local name
     for name in "${share_groups[@]}"; do
       failed+=("$name (share group: not restored by this script)")
@@ -241,7 +241,8 @@ main() {
 # Share groups (KIP-932) keep a start offset per partition, which only AlterShareGroupOffsets sets.
 # Kafka's kafka-share-groups.sh --reset-offsets can only move a whole share group to the earliest or
 # latest offset or to a time (--to-earliest, --to-latest, --to-datetime), not to the backed-up offset of
-# each partition, so this script does not restore them: `kmap restore --execute` does.
+# each partition, so this script does not restore them: `kmap restore` does (it prints the command).
+# (The words below avoid the literal execute flag: the guide's one-line edit to a dry run stays one line.)
 @@SHARE_GROUPS@@
 report_share_groups() {
   [ "${#share_groups[@]}" -gt 0 ] || return 0
@@ -257,7 +258,7 @@ report_share_groups() {
   fi
   local name
   for name in "${share_groups[@]}"; do
-    printf '  kmap restore --brokers %q --from %q --include-groups %q --execute\n' "$BOOTSTRAP_SERVERS" "$from" "$name"
+    printf '  kmap restore --brokers %q --from %q --include-groups %q --%s\n' "$BOOTSTRAP_SERVERS" "$from" "$name" execute
   done
   echo
 }

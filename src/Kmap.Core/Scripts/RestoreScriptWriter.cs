@@ -32,7 +32,7 @@ public static partial class RestoreScriptWriter
         header.Append(CultureInfo.InvariantCulture, $"#   Written by:    kmap {ShellQuoting.EscapeForPrintfB(options.KmapVersion)}\n");
         if (shareGroups.Count > 0)
         {
-            header.Append(CultureInfo.InvariantCulture, $"#   Not restored:  {shareGroups.Count} share group(s); kafka-share-groups.sh cannot set per-partition offsets: use kmap restore --execute\n");
+            header.Append(CultureInfo.InvariantCulture, $"#   Not restored:  {shareGroups.Count} share group(s); kafka-share-groups.sh cannot set per-partition offsets: kmap restore can (run this script to see the commands)\n");
         }
 
         return RestoreScriptTemplate.Text

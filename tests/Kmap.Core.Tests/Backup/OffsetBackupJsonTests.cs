@@ -98,4 +98,36 @@ public class OffsetBackupJsonTests
         Assert.Equal("new content", File.ReadAllText(path));
         Assert.Equal([path], Directory.GetFiles(dir.Path));
     }
+
+    [Fact]
+    public void A_groups_type_is_written_and_read_back_and_a_file_without_it_means_classic()
+    {
+        var backup = new OffsetBackup(Samples.GuideTime, "c:9092",
+        [
+            new GroupOffsets("a", [new BackedUpOffset("t", 0, 1)], Samples.GuideTime) { Type = GroupType.Share },
+            new GroupOffsets("b", [new BackedUpOffset("t", 0, 2)], Samples.GuideTime) { Type = GroupType.Streams },
+            new GroupOffsets("c", [new BackedUpOffset("t", 0, 3)], Samples.GuideTime),
+        ]);
+
+        var json = OffsetBackupJson.Serialize(backup);
+        var read = OffsetBackupJson.Deserialize(json);
+
+        Assert.Contains("\"type\": \"share\"", json, StringComparison.Ordinal);
+        Assert.Equal([GroupType.Share, GroupType.Streams, null], read.ConsumerGroups.Select(g => g.Type));
+        Assert.True(read.ConsumerGroups[0].IsShare);
+        Assert.False(read.ConsumerGroups[2].IsShare);
+        Assert.Equal(GroupType.Classic, GroupType.OrClassic(read.ConsumerGroups[2].Type));
+    }
+
+    [Fact]
+    public void An_unknown_group_type_is_refused_naming_the_group()
+    {
+        var json = OffsetBackupJson.Serialize(new OffsetBackup(Samples.GuideTime, "c:9092",
+            [new GroupOffsets("g1", [new BackedUpOffset("t", 0, 1)], Samples.GuideTime) { Type = GroupType.Share }]))
+            .Replace("\"share\"", "\"queue\"", StringComparison.Ordinal);
+
+        var e = Assert.ThrowsAny<Exception>(() => OffsetBackupJson.Deserialize(json));
+
+        Assert.Contains("group 'g1' has type 'queue'", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -83,6 +83,31 @@ public class RestoreScriptTests
     }
 
     [Fact]
+    public async Task Share_groups_are_not_restored_by_the_script_which_says_so_and_names_kmap_restore()
+    {
+        var backup = TwoGroups();
+        backup = backup with
+        {
+            ConsumerGroups = [.. backup.ConsumerGroups, new GroupOffsets("work queue's", [new BackedUpOffset("orders", 0, 3)], At) { Type = GroupType.Share }],
+        };
+        using var f = new Fixture(backup, new RestoreScriptOptions { BackupFileName = "offsets.json" });
+
+        var result = await f.RunAsync();
+        var lint = await ProcessRunner.RunAsync("shellcheck", ["-s", "bash", f.Script]);
+
+        Assert.True(lint.ExitCode == 0, lint.ToString());
+        // The two other groups are restored with Kafka's tool; the share group never reaches it.
+        Assert.Equal(2, f.Tool.Calls().Count);
+        Assert.DoesNotContain(f.Tool.Calls(), c => c.Args.Any(a => a.Contains("work queue", StringComparison.Ordinal)));
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("does not restore the 1 share group(s)", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--to-earliest", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("kmap restore --brokers source:9092 --from offsets.json --include-groups work\\ queue\\'s --execute", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("work queue's (share group: not restored by this script)", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Not restored:  1 share group(s)", File.ReadAllText(f.Script), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Settings_come_from_the_environment_without_editing()
     {
         using var f = new Fixture(TwoGroups());
