@@ -165,14 +165,56 @@ public sealed class KafkaAdmin : IClusterReader, IOffsetWriter, IBatchOffsetRead
             return [];
         }
         var names = groups.Distinct(StringComparer.Ordinal).ToList();
-        if (groupLister is not null && await groupLister.ListAsync(cancellationToken) is { } listed)
+        if (groupLister is null)
         {
-            var types = listed.GroupBy(l => l.Group, StringComparer.Ordinal).ToDictionary(l => l.Key, l => l.First(), StringComparer.Ordinal);
-            var wanted = names.Select(n => types.GetValueOrDefault(n) ?? new GroupListing(n, GroupState.Dead) { Type = GroupType.Classic }).ToList();
-            var described = await DescribeManyGroupsAsync(wanted, cancellationToken);
-            return names.Where(described.ContainsKey).Select(n => described[n]).ToList();
+            return await DescribeWithLibrdkafkaAsync(names, cancellationToken);
         }
-        return await DescribeWithLibrdkafkaAsync(names, cancellationToken);
+        IReadOnlyList<GroupListing>? listed;
+        try
+        {
+            listed = await groupLister.ListAsync(cancellationToken);
+        }
+        catch (ClusterException)
+        {
+            // A broker that does not answer ListGroups must not stop a describe: each type's request is tried in turn.
+            return await DescribeByTryingTypesAsync(names, cancellationToken);
+        }
+        if (listed is null)
+        {
+            return await DescribeWithLibrdkafkaAsync(names, cancellationToken);
+        }
+        var types = listed.GroupBy(l => l.Group, StringComparer.Ordinal).ToDictionary(l => l.Key, l => l.First(), StringComparer.Ordinal);
+        var wanted = names.Select(n => types.GetValueOrDefault(n) ?? new GroupListing(n, GroupState.Dead) { Type = GroupType.Classic }).ToList();
+        var described = await DescribeManyGroupsAsync(wanted, cancellationToken);
+        return names.Where(described.ContainsKey).Select(n => described[n]).ToList();
+    }
+
+    /// <summary>
+    /// Without a listing to give the types: DescribeGroups first (v6 answers GROUP_ID_NOT_FOUND for a group of another
+    /// type), then ConsumerGroupDescribe, StreamsGroupDescribe and ShareGroupDescribe for the groups still unknown;
+    /// what none knows goes to librdkafka (Dead when the group does not exist).
+    /// </summary>
+    private async Task<IReadOnlyList<GroupDescription>> DescribeByTryingTypesAsync(List<string> names, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, GroupDescription>(StringComparer.Ordinal);
+        var pending = names;
+        foreach (var describer in new[] { groupDescriber, typedDescribers[GroupType.Consumer], typedDescribers[GroupType.Streams], typedDescribers[GroupType.Share] })
+        {
+            if (pending.Count == 0)
+            {
+                break;
+            }
+            foreach (var (group, description) in await describer.DescribeAsync(pending, cancellationToken) ?? new Dictionary<string, GroupDescription>())
+            {
+                result[group] = description;
+            }
+            pending = pending.Where(n => !result.ContainsKey(n)).ToList();
+        }
+        foreach (var d in await DescribeWithLibrdkafkaAsync(pending, cancellationToken))
+        {
+            result[d.Group] = d;
+        }
+        return names.Where(result.ContainsKey).Select(n => result[n]).ToList();
     }
 
     /// <summary>librdkafka's DescribeConsumerGroups (DescribeGroups, and ConsumerGroupDescribe for KIP-848 groups), with retries.</summary>

@@ -53,6 +53,8 @@ public static class RestorePlanJson
     {
         json.WriteStartObject();
         json.WriteString("group", group.Group);
+        // The backup's type: how the group is written (share: AlterShareGroupOffsets; the others: OffsetCommit).
+        json.WriteString("type", Model.GroupType.OrClassic(group.Type));
         if (group.State is not null)
         {
             json.WriteString("target_state", group.State);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Kmap.Cli.Tests.Support;
 using Kmap.Sandbox;
+using Kmap.Sandbox.Faults;
 using SandboxGroupType = Kmap.Sandbox.Groups.GroupType;
 
 namespace Kmap.Cli.Tests.Commands;
@@ -200,5 +201,22 @@ public class GroupTypesTests
         Assert.True(execute.ExitCode == 0, execute.ToString());
         Assert.True(verify.ExitCode == 0, verify.ToString());
         Assert.Equal(new Dictionary<string, long?> { ["orders:0"] = 6 }, await KafkaPython.CommittedAsync(target.BootstrapServers, "billing", "orders:0"));
+    }
+
+    [Fact]
+    public async Task Describe_without_a_listing_tries_each_types_request_and_never_says_Dead()
+    {
+        await using var cluster = await StartWithOrdersAsync("cluster");
+        await SeedFourGroupsAsync(cluster);
+        cluster.AddGroupMember("share-g", ["orders"], "share-client");
+        // ListGroups fails until the deadline: the types are not known, so each type's describe request is tried in turn.
+        cluster.Faults.Apply(FaultSpec.Parse("error=1:COORDINATOR_NOT_AVAILABLE@ListGroups"));
+
+        var state = await CliRun.RunAsync("consumer-groups", "--bootstrap-server", cluster.BootstrapServers, "--timeout", "3000",
+            "--describe", "--group", "share-g", "--group", "classic-g", "--state");
+
+        Assert.True(state.ExitCode == 0, state.ToString());
+        Assert.Matches(@"share-g\s.*Stable\s+1\s+Share", state.Stdout);
+        Assert.Matches(@"classic-g\s.*Empty\s+0\s+Classic", state.Stdout);
     }
 }
