@@ -94,6 +94,24 @@ public class ConsumerGroupProtocolTests
     }
 
     [Fact]
+    public async Task A_member_rejoining_with_epoch_0_abandons_its_partitions_to_the_others()
+    {
+        await using var sandbox = await SandboxCluster.StartAsync(Options(), cancellationToken: Ct);
+        CreateTopic(sandbox, "events", 4);
+        await using var client = await ConnectToCoordinatorAsync(sandbox, "rejoin");
+        await client.SendAsync(Heartbeat, 1, Join("rejoin", "member-a", "events"));
+        Assert.Empty(Partitions(await client.SendAsync(Heartbeat, 1, Join("rejoin", "member-b", "events"))));
+
+        // A was fenced (say) and starts over: it holds nothing any more, so B need not wait for a revocation.
+        var again = await client.SendAsync(Heartbeat, 1, Join("rejoin", "member-a", "events"));
+        Assert.Equal(3, again.MemberEpoch);
+        Assert.Equal([0, 1], Partitions(again));
+        var b = await client.SendAsync(Heartbeat, 1, Beat("rejoin", "member-b", 2, []));
+        Assert.Equal(3, b.MemberEpoch);
+        Assert.Equal([2, 3], Partitions(b));
+    }
+
+    [Fact]
     public async Task Heartbeats_are_fenced_and_checked_as_Kafka_does()
     {
         await using var sandbox = await SandboxCluster.StartAsync(Options(), cancellationToken: Ct);
