@@ -106,6 +106,59 @@ public class ConfluentTests
     });
 
     [Fact]
+    public Task Consumer_protocol_group_consumes_commits_and_is_listed_and_described() => ConformanceMatrix.RunAsync(Client, Scenario.ConsumerProtocolGroup, async () =>
+    {
+        // A fast heartbeat interval (Kafka's default is 5 s) so that the handover of partitions takes a second, not ten.
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions
+        {
+            BrokerCount = 3,
+            Groups = new Kmap.Sandbox.Groups.GroupSettings { ConsumerHeartbeatIntervalMs = 300 },
+        });
+        await CreateTopicAsync(sandbox.BootstrapServers, "work848", 4);
+        await ProduceAsync(sandbox.BootstrapServers, "work848", 4, 10);
+        ConsumerConfig NextGen() => new()
+        {
+            BootstrapServers = sandbox.BootstrapServers,
+            GroupId = "next-gen",
+            GroupProtocol = GroupProtocol.Consumer,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+        };
+
+        using var first = new ConsumerBuilder<string, string>(NextGen()).Build();
+        first.Subscribe("work848");
+        var seen = new List<ConsumeResult<string, string>>();
+        await PollUntilAsync([first], seen, () => first.Assignment.Count == 4, "first consumer to own all 4 partitions");
+
+        using var second = new ConsumerBuilder<string, string>(NextGen()).Build();
+        second.Subscribe("work848");
+        await PollUntilAsync([first, second], seen,
+            () => first.Assignment.Count == 2 && second.Assignment.Count == 2,
+            "the coordinator to move 2 partitions to the second consumer");
+        Assert.Empty(first.Assignment.Intersect(second.Assignment));
+        await PollUntilAsync([first, second], seen, () => seen.Select(r => r.TopicPartitionOffset).Distinct().Count() == 40, "all 40 records");
+        foreach (var consumer in new[] { first, second })
+        {
+            consumer.Commit();
+            Assert.All(consumer.Committed(consumer.Assignment, Wait), c => Assert.Equal(10, c.Offset.Value));
+        }
+
+        using var admin = Admin(sandbox.BootstrapServers);
+        var listed = (await admin.ListConsumerGroupsAsync()).Valid.Single(g => g.GroupId == "next-gen");
+        Assert.Equal(ConsumerGroupType.Consumer, listed.Type);
+        Assert.Equal(ConsumerGroupState.Stable, listed.State);
+        var described = (await admin.DescribeConsumerGroupsAsync(["next-gen"])).ConsumerGroupDescriptions.Single();
+        Assert.Equal(ConsumerGroupType.Consumer, described.GroupType);
+        Assert.Equal(2, described.Members.Count);
+        Assert.All(described.Members, m => Assert.Equal(2, m.Assignment.TopicPartitions.Count));
+
+        first.Close();
+        second.Close();
+        var offsets = (await admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("next-gen", null)])).Single();
+        Assert.Equal([10L, 10L, 10L, 10L], offsets.Partitions.OrderBy(p => p.Partition.Value).Select(p => p.Offset.Value));
+    });
+
+    [Fact]
     public Task Restarted_consumer_resumes_at_committed_offset() => ConformanceMatrix.RunAsync(Client, Scenario.ResumeAtCommitted, async () =>
     {
         await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });

@@ -151,7 +151,17 @@ public sealed partial class GroupCoordinator
                 modern.Members[memberId] = member;
                 isNew = true;
             }
-            else if (call.MemberEpoch != 0 && call.MemberEpoch != member.MemberEpoch)
+            else if (call.MemberEpoch == 0)
+            {
+                // A known member rejoining with epoch 0 (after FENCED_MEMBER_EPOCH, say) has abandoned its
+                // partitions: it starts over, and what it held is free for the others.
+                member.Assigned.Clear();
+                member.PendingRevocation.Clear();
+                member.PreviousMemberEpoch = -1;
+                member.MemberEpoch = 0;
+                isNew = true;
+            }
+            else if (call.MemberEpoch != member.MemberEpoch)
             {
                 // Kafka's throwIfMemberEpochIsInvalid: a member one epoch behind may still be acknowledging its
                 // assignment; anything else is fenced and must rejoin with epoch 0.

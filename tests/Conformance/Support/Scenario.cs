@@ -7,6 +7,7 @@ public static class Scenario
     public const string CreateTopic = "create topic";
     public const string ProduceConsume = "produce+consume (keys, headers, timestamps) byte-for-byte";
     public const string GroupConsume = "group consume with subscribe/rebalance + commit";
+    public const string ConsumerProtocolGroup = "KIP-848 group (group.protocol=consumer): consume, commit, list + describe";
     public const string ResumeAtCommitted = "restarted consumer resumes at committed offset";
     public const string ListDescribeGroups = "list + describe groups";
     public const string FetchCommittedOffsets = "fetch committed offsets";

@@ -157,4 +157,74 @@ public class GroupApiRoundTripTests
         Str.List[0, 3].Select(g => new DeleteGroupsRequest(g)),
         Gen.Select(Gen.Int, Gen.Select(Str, Error).Select((g, e) => new DeletableGroupResult(g, e)).List[0, 3])
             .Select((t, r) => new DeleteGroupsResponse(t, r)));
+
+    // ---------------------------------------------------------------- Kafka 4 group APIs
+
+    private static readonly Gen<HeartbeatTopicPartitions> HeartbeatTopics =
+        Gen.Select(Gen.Guid, Gen.Int.List[0, 4]).Select((id, p) => new HeartbeatTopicPartitions(id, p));
+    private static readonly Gen<DescribedTopicPartitions> DescribedTopics =
+        Gen.Select(Gen.Guid, Str, Gen.Int.List[0, 4]).Select((id, n, p) => new DescribedTopicPartitions(id, n, p));
+    private static readonly Gen<ConsumerGroupDescribeRequest> DescribeRequests =
+        Gen.Select(Str.List[0, 3], Gen.Bool).Select((g, ops) => new ConsumerGroupDescribeRequest(g, ops));
+
+    [Fact]
+    public void ConsumerGroupHeartbeat_round_trips() => RoundTrip(new ConsumerGroupHeartbeatHandler(),
+        Gen.Select(Gen.Select(Str, Str, Gen.Int, NullStr, NullStr, Gen.Int), Str.List[0, 3].Null(), NullStr, NullStr, HeartbeatTopics.List[0, 3].Null())
+            .Select((a, topics, regex, assignor, owned) => new ConsumerGroupHeartbeatRequest(a.Item1, a.Item2, a.Item3, a.Item4, a.Item5, a.Item6, topics, regex, assignor, owned)),
+        Gen.Select(Gen.Int, Error, NullStr, NullStr, Gen.Int, Gen.Int, HeartbeatTopics.List[0, 3].Null())
+            .Select((t, e, m, id, epoch, interval, a) => new ConsumerGroupHeartbeatResponse(t, e, m, id, epoch, interval, a)));
+
+    [Fact]
+    public void ConsumerGroupDescribe_round_trips() => RoundTrip(new ConsumerGroupDescribeHandler(),
+        DescribeRequests,
+        Gen.Select(Gen.Int, Gen.Select(Gen.Select(Error, NullStr, Str, Str, Gen.Int, Gen.Int, Str),
+                Gen.Select(Gen.Select(Str, NullStr, NullStr, Gen.Int, Str, Str), Str.List[0, 2], NullStr, DescribedTopics.List[0, 2], DescribedTopics.List[0, 2], Gen.SByte)
+                    .Select((a, topics, regex, assignment, target, type) => new ConsumerGroupDescribeMember(a.Item1, a.Item2, a.Item3, a.Item4, a.Item5, a.Item6, topics, regex, assignment, target, type)).List[0, 2],
+                Gen.Int)
+            .Select((a, members, ops) => new ConsumerGroupDescribeGroup(a.Item1, a.Item2, a.Item3, a.Item4, a.Item5, a.Item6, a.Item7, members, ops)).List[0, 2])
+            .Select((t, g) => new ConsumerGroupDescribeResponse(t, g)));
+
+    [Fact]
+    public void ShareGroupDescribe_round_trips() => RoundTrip(new ShareGroupDescribeHandler(),
+        DescribeRequests,
+        Gen.Select(Gen.Int, Gen.Select(Gen.Select(Error, NullStr, Str, Str, Gen.Int, Gen.Int, Str),
+                Gen.Select(Str, NullStr, Gen.Int, Str, Str, Str.List[0, 2], DescribedTopics.List[0, 2])
+                    .Select((id, rack, epoch, client, host, topics, assignment) => new ShareGroupDescribeMember(id, rack, epoch, client, host, topics, assignment)).List[0, 2],
+                Gen.Int)
+            .Select((a, members, ops) => new ShareGroupDescribeGroup(a.Item1, a.Item2, a.Item3, a.Item4, a.Item5, a.Item6, a.Item7, members, ops)).List[0, 2])
+            .Select((t, g) => new ShareGroupDescribeResponse(t, g)));
+
+    private static readonly Gen<StreamsTaskIds> Tasks = Gen.Select(Str, Gen.Int.List[0, 3]).Select((id, p) => new StreamsTaskIds(id, p));
+
+    [Fact]
+    public void StreamsGroupDescribe_round_trips() => RoundTrip(new StreamsGroupDescribeHandler(),
+        DescribeRequests,
+        Gen.Select(Gen.Int, Gen.Select(Gen.Select(Error, NullStr, Str, Str, Gen.Int, Gen.Int, Gen.Select(Gen.Bool, Gen.Int).Select((has, e) => has ? e : (int?)null)),
+                Gen.Select(Str, Str.List[0, 2]).Select((id, sources) => new StreamsSubtopology(id, sources)).List[0, 2],
+                Gen.Select(Gen.Select(Str, Gen.Int, NullStr, NullStr, Str, Str), Gen.Int, Str, Tasks.List[0, 2], Tasks.List[0, 2])
+                    .Select((a, topologyEpoch, process, active, target) => new StreamsGroupDescribeMember(a.Item1, a.Item2, a.Item3, a.Item4, a.Item5, a.Item6, topologyEpoch, process, active, target)).List[0, 2],
+                Gen.Int)
+            // Without a topology there are no subtopologies on the wire.
+            .Select((a, subtopologies, members, ops) => new StreamsGroupDescribeGroup(a.Item1, a.Item2, a.Item3, a.Item4, a.Item5, a.Item6, a.Item7,
+                a.Item7 is null ? [] : subtopologies, members, ops)).List[0, 2])
+            .Select((t, g) => new StreamsGroupDescribeResponse(t, g)));
+
+    [Fact]
+    public void DescribeShareGroupOffsets_round_trips() => RoundTrip(new DescribeShareGroupOffsetsHandler(),
+        Gen.Select(Str, Gen.Select(Str, Gen.Int.List[0, 3]).Select((n, p) => new DescribeShareGroupOffsetsRequestTopic(n, p)).List[0, 2].Null())
+            .Select((g, t) => new DescribeShareGroupOffsetsRequestGroup(g, t)).List[0, 2].Select(g => new DescribeShareGroupOffsetsRequest(g)),
+        Gen.Select(Gen.Int, Gen.Select(Str,
+                Gen.Select(Str, Gen.Guid, Gen.Select(Gen.Int, Gen.Long, Gen.Int, Error, NullStr)
+                        .Select((p, start, epoch, e, m) => new DescribeShareGroupOffsetsPartition(p, start, epoch, -1, e, m)).List[0, 2])
+                    .Select((n, id, p) => new DescribeShareGroupOffsetsTopic(n, id, p)).List[0, 2],
+                Error, NullStr).Select((g, t, e, m) => new DescribeShareGroupOffsetsGroup(g, t, e, m)).List[0, 2])
+            .Select((t, g) => new DescribeShareGroupOffsetsResponse(t, g)));
+
+    [Fact]
+    public void AlterShareGroupOffsets_round_trips() => RoundTrip(new AlterShareGroupOffsetsHandler(),
+        Gen.Select(Str, Gen.Select(Str, Gen.Select(Gen.Int, Gen.Long).Select((p, o) => new AlterShareGroupOffsetsRequestPartition(p, o)).List[0, 3])
+            .Select((n, p) => new AlterShareGroupOffsetsRequestTopic(n, p)).List[0, 2]).Select((g, t) => new AlterShareGroupOffsetsRequest(g, t)),
+        Gen.Select(Gen.Int, Error, NullStr, Gen.Select(Str, Gen.Guid, Gen.Select(Gen.Int, Error, NullStr)
+                .Select((p, e, m) => new AlterShareGroupOffsetsResponsePartition(p, e, m)).List[0, 2]).Select((n, id, p) => new AlterShareGroupOffsetsResponseTopic(n, id, p)).List[0, 2])
+            .Select((t, e, m, topics) => new AlterShareGroupOffsetsResponse(t, e, m, topics)));
 }
