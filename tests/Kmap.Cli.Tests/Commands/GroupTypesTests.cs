@@ -135,15 +135,16 @@ public class GroupTypesTests
         await SeedFourGroupsAsync(cluster);
         cluster.AddGroupMember("share-g", ["orders"], "share-client");
         cluster.AddGroupMember("streams-g", ["orders"], "streams-client");
+        cluster.AddGroupMember("consumer-g", ["orders"], "consumer-client");
 
         var list = await CliRun.RunAsync("consumer-groups", "--bootstrap-server", cluster.BootstrapServers, "--list", "--type", "--state");
         var onlyShare = await CliRun.RunAsync("consumer-groups", "--bootstrap-server", cluster.BootstrapServers, "--list", "--type", "share");
         var state = await CliRun.RunAsync("consumer-groups", "--bootstrap-server", cluster.BootstrapServers, "--describe", "--all-groups", "--state");
-        var members = await CliRun.RunAsync("consumer-groups", "--bootstrap-server", cluster.BootstrapServers, "--describe", "--group", "share-g", "--members");
+        var members = await CliRun.RunAsync("consumer-groups", "--bootstrap-server", cluster.BootstrapServers, "--describe", "--group", "share-g", "--group", "consumer-g", "--members", "--verbose");
 
         Assert.True(list.ExitCode == 0, list.ToString());
         Assert.Matches(@"classic-g\s+Classic\s+Empty", list.Stdout);
-        Assert.Matches(@"consumer-g\s+Consumer\s+Empty", list.Stdout);
+        Assert.Matches(@"consumer-g\s+Consumer\s+Stable", list.Stdout);
         Assert.Matches(@"streams-g\s+Streams\s+Stable", list.Stdout);
         Assert.Matches(@"share-g\s+Share\s+Stable", list.Stdout);
         Assert.True(onlyShare.ExitCode == 0, onlyShare.ToString());
@@ -154,7 +155,9 @@ public class GroupTypesTests
         Assert.Matches(@"share-g\s.*Stable\s+1\s+Share", state.Stdout);
         Assert.Matches(@"streams-g\s.*Stable\s+1\s+Streams", state.Stdout);
         Assert.True(members.ExitCode == 0, members.ToString());
-        Assert.Contains("share-client", members.Stdout, StringComparison.Ordinal);
+        // Each member with its assigned partitions, decoded from ShareGroupDescribe and ConsumerGroupDescribe.
+        Assert.Matches(@"share-g\s.*share-client\s+3\s+orders\(0,1,2\)", members.Stdout);
+        Assert.Matches(@"consumer-g\s.*consumer-client\s+3\s+orders\(0,1,2\)", members.Stdout);
     }
 
     [Fact]
