@@ -140,7 +140,7 @@ public class GroupTypesTests
         var list = await CliRun.RunAsync("consumer-groups", "--bootstrap-server", cluster.BootstrapServers, "--list", "--type", "--state");
         var onlyShare = await CliRun.RunAsync("consumer-groups", "--bootstrap-server", cluster.BootstrapServers, "--list", "--type", "share");
         var state = await CliRun.RunAsync("consumer-groups", "--bootstrap-server", cluster.BootstrapServers, "--describe", "--all-groups", "--state");
-        var members = await CliRun.RunAsync("consumer-groups", "--bootstrap-server", cluster.BootstrapServers, "--describe", "--group", "share-g", "--group", "consumer-g", "--members", "--verbose");
+        var members = await CliRun.RunAsync("consumer-groups", "--bootstrap-server", cluster.BootstrapServers, "--describe", "--group", "share-g", "--group", "consumer-g", "--group", "streams-g", "--members", "--verbose");
 
         Assert.True(list.ExitCode == 0, list.ToString());
         Assert.Matches(@"classic-g\s+Classic\s+Empty", list.Stdout);
@@ -158,6 +158,8 @@ public class GroupTypesTests
         // Each member with its assigned partitions, decoded from ShareGroupDescribe and ConsumerGroupDescribe.
         Assert.Matches(@"share-g\s.*share-client\s+3\s+orders\(0,1,2\)", members.Stdout);
         Assert.Matches(@"consumer-g\s.*consumer-client\s+3\s+orders\(0,1,2\)", members.Stdout);
+        // A streams member's active tasks, as the partitions of its subtopology's source topics (StreamsGroupDescribe).
+        Assert.Matches(@"streams-g\s.*streams-client\s+3\s+orders\(0,1,2\)", members.Stdout);
     }
 
     [Fact]
