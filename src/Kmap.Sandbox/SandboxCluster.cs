@@ -190,6 +190,49 @@ public sealed class SandboxCluster : IAsyncDisposable
     public string AddGroupMember(string groupId, IReadOnlyList<string> topics, string clientId = "sandbox-test-member") =>
         State.Groups.AddStaticTestMember(groupId, topics, clientId);
 
+    /// <summary>
+    /// Creates the group a seed describes, creating its topics first when they are missing (with as many
+    /// partitions as the seed names); a classic seed's offsets are stored as an admin commit would store them.
+    /// Returns the member id when the seed asked for a member.
+    /// </summary>
+    public string? Seed(Groups.GroupSeed seed)
+    {
+        lock (State.Sync)
+        {
+            foreach (var topic in seed.Offsets.GroupBy(o => o.Topic, StringComparer.Ordinal))
+            {
+                if (ClusterState.ValidateTopicName(topic.Key) is { } invalid)
+                {
+                    throw new InvalidOperationException($"group '{seed.GroupId}': {invalid}");
+                }
+                if (topic.Max(o => o.Partition) >= Log.Topic.MaxPartitions)
+                {
+                    throw new InvalidOperationException($"group '{seed.GroupId}': topic '{topic.Key}' cannot have partition {topic.Max(o => o.Partition)} (at most {Log.Topic.MaxPartitions - 1})");
+                }
+                if (!State.Topics.ContainsKey(topic.Key))
+                {
+                    State.CreateTopic(topic.Key, topic.Max(o => o.Partition) + 1, 1);
+                }
+            }
+        }
+        State.Groups.CreateGroup(seed.GroupId, seed.Type);
+        foreach (var (topic, partition, offset) in seed.Offsets)
+        {
+            if (seed.Type == Groups.GroupType.Share)
+            {
+                State.Groups.SeedShareStartOffset(seed.GroupId, topic, partition, offset);
+            }
+            else
+            {
+                State.Groups.SeedOffset(seed.GroupId, topic, partition, offset);
+            }
+        }
+        State.Log($"seeded {seed.Type.ToString().ToLowerInvariant()} group '{seed.GroupId}' with {seed.Offsets.Count} offset(s){(seed.WithMember ? " and a member" : "")}");
+        return seed.WithMember
+            ? AddGroupMember(seed.GroupId, [.. seed.Offsets.Select(o => o.Topic).Distinct(StringComparer.Ordinal)], "kmap-sandbox-seed")
+            : null;
+    }
+
     /// <summary>Removes a member added by <see cref="AddGroupMember"/>; the group becomes empty again when it was the last.</summary>
     public void RemoveGroupMember(string groupId, string memberId) => State.Groups.RemoveTestMember(groupId, memberId);
 

@@ -49,4 +49,14 @@ public class SandboxCommandTests
         Assert.Equal(0, exit);
         Assert.Matches(@"^kmap \d+\.\d+\.\d+", stdout);
     }
+
+    [Fact]
+    public async Task A_bad_seed_group_is_a_usage_error_naming_the_syntax()
+    {
+        var (exit, _, stderr) = await KmapProcess.RunAsync(TimeSpan.FromSeconds(60), "sandbox", "--seed-group", "share:audit=orders@5");
+        Assert.Equal(2, exit);
+        Assert.Contains("--seed-group 'share:audit=orders@5'", stderr, StringComparison.Ordinal);
+        Assert.Contains("TOPIC/PARTITION@OFFSET", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
 }

@@ -21,6 +21,11 @@ public static class SandboxCommand
         var latency = new Option<int>("--latency-ms") { Description = "delay of every response, as a network link would add", DefaultValueFactory = _ => 0 };
         var dataDir = new Option<string?>("--data-dir") { Description = "keep topics, records and committed offsets here across restarts" };
         var faults = new Option<string?>("--faults") { Description = "inject faults: entries joined by ';' (see below and docs/sandbox.md)" };
+        var seedGroups = new Option<string[]>("--seed-group")
+        {
+            Description = $"create a group at start: {Kmap.Sandbox.Groups.GroupSeed.Syntax}; share groups get start offsets, others committed offsets; repeatable",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var exitOnStdinClose = new Option<bool>("--exit-on-stdin-close")
         {
             Description = "stop cleanly (exit 0) when standard input reaches end of file: the sandbox ends with the program feeding it",
@@ -37,6 +42,7 @@ public static class SandboxCommand
               kmap sandbox --tls-cert broker.pem --tls-key broker.key --tls-client-ca ca.pem
               kmap sandbox --latency-ms 5 --data-dir /tmp/kmap-sandbox
               kmap sandbox --brokers 3 --faults 'seed=7;error=0.2:NOT_COORDINATOR@OffsetCommit,OffsetFetch;stall=5000@OffsetFetch'
+              kmap sandbox --seed-group 'share:audit=orders/0@5,orders/1@7+member'
               # a sandbox for one command, stopped when the shell closes its stdin (bash):
               coproc SB { kmap sandbox --exit-on-stdin-close; }; read -r B <&"${SB[0]}"; kcat -b "$B" -L; exec {SB[1]}>&-; wait
 
@@ -54,7 +60,7 @@ public static class SandboxCommand
                                                    GROUP_ID_NOT_FOUND (Kafka: no error, no offsets), as some brokers do
             """)
         {
-            listen, brokers, autoCreate, mechanisms, users, tlsCert, tlsKey, tlsClientCa, latency, dataDir, faults, exitOnStdinClose,
+            listen, brokers, autoCreate, mechanisms, users, tlsCert, tlsKey, tlsClientCa, latency, dataDir, faults, seedGroups, exitOnStdinClose,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -90,6 +96,19 @@ public static class SandboxCommand
                     return ExitCodes.Usage;
                 }
             }
+            var seeds = new List<Kmap.Sandbox.Groups.GroupSeed>();
+            foreach (var seedText in parse.GetValue(seedGroups) ?? [])
+            {
+                try
+                {
+                    seeds.Add(Kmap.Sandbox.Groups.GroupSeed.Parse(seedText));
+                }
+                catch (FormatException e)
+                {
+                    await Console.Error.WriteLineAsync($"kmap sandbox: --seed-group {e.Message}");
+                    return ExitCodes.Usage;
+                }
+            }
             var options = new SandboxOptions
             {
                 Host = endpoint[..colon],
@@ -106,12 +125,12 @@ public static class SandboxCommand
                 Faults = faultSpec,
                 Log = message => Console.Error.WriteLine($"[sandbox] {message}"),
             };
-            return await RunAsync(options, parse.GetValue(exitOnStdinClose), cancellationToken);
+            return await RunAsync(options, seeds, parse.GetValue(exitOnStdinClose), cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(SandboxOptions options, bool exitOnStdinClose, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(SandboxOptions options, IReadOnlyList<Kmap.Sandbox.Groups.GroupSeed> seeds, bool exitOnStdinClose, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
@@ -137,6 +156,18 @@ public static class SandboxCommand
         }
         await using (cluster)
         {
+            foreach (var seed in seeds)
+            {
+                try
+                {
+                    cluster.Seed(seed);
+                }
+                catch (InvalidOperationException e)
+                {
+                    await Console.Error.WriteLineAsync($"kmap sandbox: --seed-group: {e.Message}");
+                    return ExitCodes.Usage;
+                }
+            }
             await Console.Out.WriteLineAsync(cluster.BootstrapServers);
             await Console.Out.FlushAsync(CancellationToken.None);
             if (exitOnStdinClose)

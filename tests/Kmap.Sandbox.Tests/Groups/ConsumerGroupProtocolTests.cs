@@ -170,6 +170,29 @@ public class ConsumerGroupProtocolTests
     }
 
     [Fact]
+    public async Task A_live_consumer_group_keeps_its_subscribed_offsets_and_cannot_be_deleted()
+    {
+        await using var sandbox = await SandboxCluster.StartAsync(Options(), cancellationToken: Ct);
+        CreateTopic(sandbox, "events", 1);
+        CreateTopic(sandbox, "old", 1);
+        await using var client = await ConnectToCoordinatorAsync(sandbox, "live");
+        var joined = await client.SendAsync(Heartbeat, 1, Join("live", "m", "events"));
+        foreach (var topic in new[] { "events", "old" })
+        {
+            await client.SendAsync(OffsetCommit, 9, new OffsetCommitRequest("live", joined.MemberEpoch, "m", null, -1,
+                [new OffsetCommitRequestTopic(topic, [new OffsetCommitRequestPartition(0, 3, -1, -1, null)])]));
+        }
+
+        var deleted = await client.SendAsync(OffsetDelete, 0, new OffsetDeleteRequest("live", [new("events", [0]), new("old", [0])]));
+        Assert.Equal(ErrorCode.None, deleted.ErrorCode);
+        Assert.Equal([ErrorCode.GroupSubscribedToTopic, ErrorCode.None], deleted.Topics.Select(t => t.Partitions.Single().ErrorCode));
+        Assert.Equal(ErrorCode.NonEmptyGroup, (await client.SendAsync(DeleteGroups, 2, new DeleteGroupsRequest(["live"]))).Results.Single().ErrorCode);
+
+        await client.SendAsync(Heartbeat, 1, Beat("live", "m", -1, null));
+        Assert.Equal(ErrorCode.None, (await client.SendAsync(DeleteGroups, 2, new DeleteGroupsRequest(["live"]))).Results.Single().ErrorCode);
+    }
+
+    [Fact]
     public async Task A_silent_member_is_removed_when_its_session_times_out()
     {
         await using var sandbox = await SandboxCluster.StartAsync(Options(sessionTimeoutMs: 200), cancellationToken: Ct);
