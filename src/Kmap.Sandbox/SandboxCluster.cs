@@ -26,7 +26,7 @@ public sealed class SandboxCluster : IAsyncDisposable
     private SandboxCluster(SandboxOptions options, TimeProvider time)
     {
         State = new ClusterState(options, time);
-        _apis = ApiRegistry.All(KafkaVersionProfile.Find(options.KafkaVersion));
+        _apis = ApiRegistry.All(KafkaVersionProfile.Find(options.KafkaVersion) ?? KafkaVersionProfile.Newest);
         if (options.UsesTls)
         {
             _tls = new TlsServer(options.TlsCertificateFile!, options.TlsKeyFile!, options.TlsClientCaFile);

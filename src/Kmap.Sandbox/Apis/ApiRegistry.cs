@@ -21,10 +21,13 @@ public sealed class ApiRegistry
     /// <summary>The Kafka release whose API versions this broker advertises and accepts.</summary>
     public KafkaVersionProfile Profile { get; }
 
-    public static ApiRegistry All(KafkaVersionProfile? profile = null) => new(Handlers(), profile);
+    /// <summary>Every handler the sandbox has, limited to <paramref name="profile"/>'s APIs and versions.</summary>
+    public static ApiRegistry All(KafkaVersionProfile profile) => new(Handlers(), profile);
 
     /// <summary>Every handler the sandbox has, whatever the release.</summary>
-    public static IReadOnlyList<IApiHandler> Handlers() =>
+    public static IReadOnlyList<IApiHandler> Handlers() => [.. All()._handlers.Values.OrderBy(h => h.Key)];
+
+    public static ApiRegistry All() => new(
     [
         new ProduceHandler(),
         new FetchHandler(),
@@ -54,7 +57,7 @@ public sealed class ApiRegistry
         new IncrementalAlterConfigsHandler(),
         new OffsetDeleteHandler(),
         new DescribeClusterHandler(),
-    ];
+    ]);
 
     /// <summary>The handler of <paramref name="key"/> when the release has that API; null when it is not served.</summary>
     public IApiHandler? Find(ApiKey key) => Range(key) is null ? null : _handlers.GetValueOrDefault(key);
