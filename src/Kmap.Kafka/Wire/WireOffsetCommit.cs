@@ -29,7 +29,7 @@ internal sealed class WireOffsetCommit(ConnectionSettings settings) : IDisposabl
     private short findCoordinatorVersion = WireFindCoordinator.Version;
 
     /// <summary>
-    /// Whether the cluster speaks OffsetCommit v8 (Kafka 2.3+) and FindCoordinator (any version: below v4, one
+    /// Whether the cluster speaks OffsetCommit v8 (Kafka 2.4+) and FindCoordinator (any version: below v4, one
     /// group per request); asked once. False also when no bootstrap broker answers: the caller then uses librdkafka, which says why.
     /// </summary>
     public async Task<bool> IsSupportedAsync(CancellationToken cancellationToken)
