@@ -21,11 +21,12 @@ public sealed class SandboxCluster : IAsyncDisposable
     private DataDirectory? _dataDirectory;
     private FaultSchedule? _schedule;
     private IPAddress _address = IPAddress.Loopback;
-    private ApiRegistry _apis = ApiRegistry.All();
+    private readonly ApiRegistry _apis;
 
     private SandboxCluster(SandboxOptions options, TimeProvider time)
     {
         State = new ClusterState(options, time);
+        _apis = ApiRegistry.All(KafkaVersionProfile.Find(options.KafkaVersion) ?? KafkaVersionProfile.Newest);
         if (options.UsesTls)
         {
             _tls = new TlsServer(options.TlsCertificateFile!, options.TlsKeyFile!, options.TlsClientCaFile);
@@ -47,6 +48,10 @@ public sealed class SandboxCluster : IAsyncDisposable
         if (options.BrokerCount < 1)
         {
             throw new ArgumentException($"a cluster needs at least one broker, not {options.BrokerCount}", nameof(options));
+        }
+        if (KafkaVersionProfile.Find(options.KafkaVersion) is null)
+        {
+            throw new ArgumentException($"Kafka version '{options.KafkaVersion}' has no profile; the sandbox speaks {string.Join(", ", KafkaVersionProfile.All.Select(p => p.Name))}", nameof(options));
         }
         if (options.Faults.Outages.FirstOrDefault(o => o.BrokerId >= options.BrokerCount) is { } outage)
         {

@@ -52,6 +52,12 @@ public sealed record SandboxOptions
     /// <summary>Faults to inject from the start (see docs/sandbox.md, "Fault injection"); tests may change them later through <see cref="SandboxCluster.Faults"/>.</summary>
     public FaultSpec Faults { get; init; } = FaultSpec.None;
 
+    /// <summary>
+    /// The Kafka release whose API versions the brokers advertise and accept: "2.8", "3.9" or "4.1" (the default,
+    /// the newest). See <see cref="Apis.KafkaVersionProfile"/> and docs/sandbox.md, "Kafka version profiles".
+    /// </summary>
+    public string KafkaVersion { get; init; } = Apis.KafkaVersionProfile.Newest.Name;
+
     public bool UsesSasl => SaslMechanisms.Count > 0;
     public bool UsesTls => TlsCertificateFile is not null && TlsKeyFile is not null;
 }

@@ -40,10 +40,11 @@ public class ConfluentTests
         Assert.Equal(ErrorCode.TopicAlreadyExists, again.Results.Single().Error.Code);
     });
 
-    [Fact]
-    public Task Produce_and_consume_keys_headers_timestamps_byte_for_byte() => ConformanceMatrix.RunAsync(Client, Scenario.ProduceConsume, async () =>
+    [Theory]
+    [MemberData(nameof(Scenario.KafkaVersions), MemberType = typeof(Scenario))]
+    public Task Produce_and_consume_keys_headers_timestamps_byte_for_byte(string kafkaVersion) => ConformanceMatrix.RunAsync(Client, Scenario.On(Scenario.ProduceConsume, kafkaVersion), async () =>
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3, KafkaVersion = kafkaVersion });
         await CreateTopicAsync(sandbox.BootstrapServers, "bytes", 2);
         var sent = SampleMessages();
         using (var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = sandbox.BootstrapServers, LingerMs = 5 }).Build())
@@ -75,10 +76,11 @@ public class ConfluentTests
         }
     });
 
-    [Fact]
-    public Task Group_consume_with_subscribe_rebalance_and_commit() => ConformanceMatrix.RunAsync(Client, Scenario.GroupConsume, async () =>
+    [Theory]
+    [MemberData(nameof(Scenario.KafkaVersions), MemberType = typeof(Scenario))]
+    public Task Group_consume_with_subscribe_rebalance_and_commit(string kafkaVersion) => ConformanceMatrix.RunAsync(Client, Scenario.On(Scenario.GroupConsume, kafkaVersion), async () =>
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3, KafkaVersion = kafkaVersion });
         await CreateTopicAsync(sandbox.BootstrapServers, "work", 4);
         await ProduceAsync(sandbox.BootstrapServers, "work", 4, 10);
 

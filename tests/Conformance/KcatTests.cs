@@ -32,10 +32,11 @@ public class KcatTests
         Assert.Equal(sandbox.State.Brokers.Select(b => b.Port.ToString(CultureInfo.InvariantCulture)).ToHashSet(), ports);
     });
 
-    [Fact]
-    public Task Produce_and_consume_keys_headers_timestamps_byte_for_byte() => ConformanceMatrix.RunAsync(Client, Scenario.ProduceConsume, async () =>
+    [Theory]
+    [MemberData(nameof(Scenario.KafkaVersions), MemberType = typeof(Scenario))]
+    public Task Produce_and_consume_keys_headers_timestamps_byte_for_byte(string kafkaVersion) => ConformanceMatrix.RunAsync(Client, Scenario.On(Scenario.ProduceConsume, kafkaVersion), async () =>
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3, KafkaVersion = kafkaVersion });
         await CreateTopicAsync(sandbox.BootstrapServers, "kcat-bytes", 1);
 
         // kcat produces: per-message keys (-K), headers (-H), UTF-8 text, an empty value sent as NULL (-Z).
@@ -100,10 +101,11 @@ public class KcatTests
         }
     });
 
-    [Fact]
-    public Task Group_consume_with_subscribe_rebalance_and_commit() => ConformanceMatrix.RunAsync(Client, Scenario.GroupConsume, async () =>
+    [Theory]
+    [MemberData(nameof(Scenario.KafkaVersions), MemberType = typeof(Scenario))]
+    public Task Group_consume_with_subscribe_rebalance_and_commit(string kafkaVersion) => ConformanceMatrix.RunAsync(Client, Scenario.On(Scenario.GroupConsume, kafkaVersion), async () =>
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3, KafkaVersion = kafkaVersion });
         await CreateTopicAsync(sandbox.BootstrapServers, "kcat-work", 4);
         await ProduceAsync(sandbox.BootstrapServers, "kcat-work", 4, 10);
 

@@ -68,10 +68,11 @@ public abstract class ScriptClientTests
         AssertCreatedOnceOnly(result.RootElement);
     });
 
-    [Fact]
-    public Task Produce_and_consume_keys_headers_timestamps_byte_for_byte() => ConformanceMatrix.RunAsync(Client, Scenario.ProduceConsume, async () =>
+    [Theory]
+    [MemberData(nameof(Scenario.KafkaVersions), MemberType = typeof(Scenario))]
+    public Task Produce_and_consume_keys_headers_timestamps_byte_for_byte(string kafkaVersion) => ConformanceMatrix.RunAsync(Client, Scenario.On(Scenario.ProduceConsume, kafkaVersion), async () =>
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3, KafkaVersion = kafkaVersion });
         await SampleRecords.CreateTopicAsync(sandbox.BootstrapServers, Prefix + "-bytes", 2);
         var samples = PrepareSamples(SampleRecords.Create(partitions: 2));
         using (var produced = await RunAsync("produce", sandbox.BootstrapServers, ["--topic", Prefix + "-bytes"], Encoding.UTF8.GetBytes(SampleRecords.ToJson(samples))))
@@ -83,10 +84,11 @@ public abstract class ScriptClientTests
         SampleRecords.AssertSame(samples, consumed.RootElement.GetProperty("records"));
     });
 
-    [Fact]
-    public Task Group_consume_with_subscribe_rebalance_and_commit() => ConformanceMatrix.RunAsync(Client, Scenario.GroupConsume, async () =>
+    [Theory]
+    [MemberData(nameof(Scenario.KafkaVersions), MemberType = typeof(Scenario))]
+    public Task Group_consume_with_subscribe_rebalance_and_commit(string kafkaVersion) => ConformanceMatrix.RunAsync(Client, Scenario.On(Scenario.GroupConsume, kafkaVersion), async () =>
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3, KafkaVersion = kafkaVersion });
         await SampleRecords.CreateTopicAsync(sandbox.BootstrapServers, Prefix + "-work", 4);
         await SampleRecords.ProduceAsync(sandbox.BootstrapServers, Prefix + "-work", 4, 10);
         using var result = await RunAsync("group-consume", sandbox.BootstrapServers, ["--topic", Prefix + "-work", "--group", Prefix + "-workers", "--partitions", "4", "--count", "40"]);

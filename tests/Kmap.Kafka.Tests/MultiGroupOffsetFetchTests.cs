@@ -84,4 +84,46 @@ public class MultiGroupOffsetFetchTests
         Assert.Equal(1, Delta(ApiKey.FindCoordinator));
         Assert.InRange(Delta(ApiKey.OffsetFetch), 3, 6);
     }
+
+    [Theory]
+    [InlineData("2.8")]
+    [InlineData("3.9")]
+    public async Task A_broker_without_the_batched_versions_is_read_one_group_per_request_exactly(string kafkaVersion)
+    {
+        // Kafka 2.8 has FindCoordinator v0-3 and OffsetFetch v0-7: no batched keys, no multi-group fetch.
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3, KafkaVersion = kafkaVersion }, cancellationToken: Ct);
+        using (var creator = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = sandbox.BootstrapServers }).Build())
+        {
+            await creator.CreateTopicsAsync([new TopicSpecification { Name = "orders", NumPartitions = 4, ReplicationFactor = 1 }]);
+        }
+        using var admin = new KafkaAdmin(new ConnectionSettings { BootstrapServers = sandbox.BootstrapServers });
+        var groups = Enumerable.Range(0, 40).Select(g => $"group-{g:D2}").ToList();
+        foreach (var (group, g) in groups.Select((group, g) => (group, g)))
+        {
+            Assert.All(await admin.AlterOffsetsAsync(group, [new CommittedOffset("orders", g % 4, 10L * g)], Ct), r => Assert.Null(r.Error));
+        }
+        var before = sandbox.State.Requests.Snapshot();
+
+        var answers = await ((IBatchOffsetReader)admin).ListCommittedOffsetsAsync([.. groups, "never-committed"], null, Ct);
+
+        var after = sandbox.State.Requests.Snapshot();
+        long Delta(ApiKey key) => after.GetValueOrDefault(key) - before.GetValueOrDefault(key);
+        Assert.NotNull(answers);
+        Assert.Empty(answers["never-committed"].Offsets!);
+        for (var g = 0; g < groups.Count; g++)
+        {
+            Assert.Null(answers[groups[g]].Error);
+            Assert.Equal([("orders", g % 4, 10L * g)], answers[groups[g]].Offsets!.Select(o => (o.Topic, o.Partition, o.Offset)));
+        }
+        if (kafkaVersion == "2.8")
+        {
+            Assert.Equal(41, Delta(ApiKey.FindCoordinator));
+            Assert.Equal(41, Delta(ApiKey.OffsetFetch));
+        }
+        else
+        {
+            Assert.Equal(1, Delta(ApiKey.FindCoordinator));
+            Assert.InRange(Delta(ApiKey.OffsetFetch), 1, 3);
+        }
+    }
 }

@@ -12,6 +12,7 @@ public class ApiVersionsTests
     [InlineData((short)1)]
     [InlineData((short)2)]
     [InlineData((short)3)]
+    [InlineData((short)4)]
     public async Task Every_served_version_lists_the_handlers(short version)
     {
         await using var sandbox = await SandboxCluster.StartAsync();
@@ -19,12 +20,12 @@ public class ApiVersionsTests
         var response = await connection.RoundTripAsync<ApiVersionsRequest, ApiVersionsResponse>(
             ApiKey.ApiVersions, version, new ApiVersionsRequest("kmap-test", "1.0"), flexible: version >= 3);
         Assert.Equal(ErrorCode.None, response.ErrorCode);
-        Assert.Contains(response.ApiKeys, k => k.ApiKey == (short)ApiKey.ApiVersions && k.MinVersion == 0 && k.MaxVersion == 3);
+        Assert.Contains(response.ApiKeys, k => k.ApiKey == (short)ApiKey.ApiVersions && k.MinVersion == 0 && k.MaxVersion == 4);
         Assert.Contains(response.ApiKeys, k => k.ApiKey == (short)ApiKey.Metadata);
     }
 
     [Fact]
-    public async Task A_too_new_version_gets_a_v0_answer_with_UNSUPPORTED_VERSION_and_the_table()
+    public async Task A_too_new_version_gets_a_v0_answer_with_UNSUPPORTED_VERSION_and_its_own_range()
     {
         await using var sandbox = await SandboxCluster.StartAsync();
         await using var connection = await RawKafkaConnection.ConnectAsync(sandbox.BootstrapServers);
@@ -32,7 +33,8 @@ public class ApiVersionsTests
         var reader = await connection.SendAsync(ApiKey.ApiVersions, 42, new ApiVersionsRequest(null, null), flexible: false);
         var response = ApiVersionsResponse.Read(reader, 0);
         Assert.Equal(ErrorCode.UnsupportedVersion, response.ErrorCode);
-        Assert.Contains(response.ApiKeys, k => k.ApiKey == (short)ApiKey.ApiVersions);
+        // Kafka (ApiVersionsRequest.getErrorResponse, KIP-511) lists only ApiVersions itself.
+        Assert.Equal([new ApiVersionRange((short)ApiKey.ApiVersions, 0, 4)], response.ApiKeys);
     }
 
     [Fact]

@@ -34,9 +34,9 @@ public class LogRawProtocolTests
         return Assert.Single(Assert.Single(response.Responses).Partitions);
     }
 
-    private static async Task<SandboxCluster> StartWithTopicAsync(int brokers, int partitions)
+    private static async Task<SandboxCluster> StartWithTopicAsync(int brokers, int partitions, string kafkaVersion = "4.1")
     {
-        var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = brokers });
+        var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = brokers, KafkaVersion = kafkaVersion });
         lock (sandbox.State.Sync)
         {
             sandbox.State.CreateTopic("raw", partitions, 1);
@@ -184,7 +184,8 @@ public class LogRawProtocolTests
     [Fact]
     public async Task ListOffsets_answers_every_kind_of_query_at_v0_v1_and_v7()
     {
-        await using var sandbox = await StartWithTopicAsync(1, 1);
+        // Kafka 4 removed ListOffsets v0 (KIP-896): a 3.9 broker still has it.
+        await using var sandbox = await StartWithTopicAsync(1, 1, kafkaVersion: "3.9");
         await using var connection = await RawKafkaConnection.ConnectAsync(sandbox.BootstrapServers);
         // Timestamps 1000, 1010, 1020 then 1005, 1015: the max (1020) is at offset 2.
         await ProduceAsync(connection, Produce("raw", 0, Batch(3, firstTimestamp: 1000)));

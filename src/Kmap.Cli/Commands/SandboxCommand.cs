@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Kmap.Sandbox;
+using Kmap.Sandbox.Apis;
 using Kmap.Sandbox.Faults;
 
 namespace Kmap.Cli.Commands;
@@ -20,6 +21,11 @@ public static class SandboxCommand
         var tlsClientCa = new Option<string?>("--tls-client-ca") { Description = "PEM CA that client certificates must chain to (mTLS)" };
         var latency = new Option<int>("--latency-ms") { Description = "delay of every response, as a network link would add", DefaultValueFactory = _ => 0 };
         var dataDir = new Option<string?>("--data-dir") { Description = "keep topics, records and committed offsets here across restarts" };
+        var kafkaVersion = new Option<string>("--kafka-version")
+        {
+            Description = "the Kafka release whose API versions the brokers advertise and accept: 2.8, 3.9 or 4.1",
+            DefaultValueFactory = _ => KafkaVersionProfile.Newest.Name,
+        };
         var faults = new Option<string?>("--faults") { Description = "inject faults: entries joined by ';' (see below and docs/sandbox.md)" };
         var seedGroups = new Option<string[]>("--seed-group")
         {
@@ -41,6 +47,7 @@ public static class SandboxCommand
               kmap sandbox --sasl-mechanism SCRAM-SHA-512 --user admin:secret
               kmap sandbox --tls-cert broker.pem --tls-key broker.key --tls-client-ca ca.pem
               kmap sandbox --latency-ms 5 --data-dir /tmp/kmap-sandbox
+              kmap sandbox --kafka-version 2.8
               kmap sandbox --brokers 3 --faults 'seed=7;error=0.2:NOT_COORDINATOR@OffsetCommit,OffsetFetch;stall=5000@OffsetFetch'
               kmap sandbox --seed-group 'share:audit=orders/0@5,orders/1@7+member'
               # a sandbox for one command, stopped when the shell closes its stdin (bash):
@@ -60,7 +67,7 @@ public static class SandboxCommand
                                                    GROUP_ID_NOT_FOUND (Kafka: no error, no offsets), as some brokers do
             """)
         {
-            listen, brokers, autoCreate, mechanisms, users, tlsCert, tlsKey, tlsClientCa, latency, dataDir, faults, seedGroups, exitOnStdinClose,
+            listen, brokers, autoCreate, mechanisms, users, tlsCert, tlsKey, tlsClientCa, latency, dataDir, kafkaVersion, faults, seedGroups, exitOnStdinClose,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -82,6 +89,12 @@ public static class SandboxCommand
                     return ExitCodes.Usage;
                 }
                 userMap[user[..sep]] = user[(sep + 1)..];
+            }
+            var version = parse.GetValue(kafkaVersion)!;
+            if (KafkaVersionProfile.Find(version) is null)
+            {
+                await Console.Error.WriteLineAsync($"kmap sandbox: --kafka-version: no profile for '{version}'; use one of {string.Join(", ", KafkaVersionProfile.All.Select(p => p.Name))}");
+                return ExitCodes.Usage;
             }
             var faultSpec = FaultSpec.None;
             if (parse.GetValue(faults) is { } faultText)
@@ -122,6 +135,7 @@ public static class SandboxCommand
                 TlsClientCaFile = parse.GetValue(tlsClientCa),
                 Latency = TimeSpan.FromMilliseconds(parse.GetValue(latency)),
                 DataDirectory = parse.GetValue(dataDir),
+                KafkaVersion = version,
                 Faults = faultSpec,
                 Log = message => Console.Error.WriteLine($"[sandbox] {message}"),
             };

@@ -114,6 +114,33 @@ internal sealed class WireConnection : IDisposable
     public async Task<WireReader> SendAsync(short apiKey, short version, bool flexible, Action<WireWriter> body, CancellationToken cancellationToken)
     {
         var id = ++_correlationId;
+        await _stream.WriteAsync(Request(id, apiKey, version, flexible, body), cancellationToken);
+        await _stream.FlushAsync(cancellationToken);
+        return await ReadResponseAsync(id, flexible, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends requests of one API back to back and reads their answers in order (a broker answers a connection's
+    /// requests in the order they came): many single-key requests of an old version cost one round trip.
+    /// </summary>
+    public async Task<IReadOnlyList<WireReader>> PipelineAsync(short apiKey, short version, bool flexible, IReadOnlyList<Action<WireWriter>> bodies, CancellationToken cancellationToken)
+    {
+        var first = _correlationId + 1;
+        foreach (var body in bodies)
+        {
+            await _stream.WriteAsync(Request(++_correlationId, apiKey, version, flexible, body), cancellationToken);
+        }
+        await _stream.FlushAsync(cancellationToken);
+        var answers = new List<WireReader>(bodies.Count);
+        for (var i = 0; i < bodies.Count; i++)
+        {
+            answers.Add(await ReadResponseAsync(first + i, flexible, cancellationToken));
+        }
+        return answers;
+    }
+
+    private static ReadOnlyMemory<byte> Request(int id, short apiKey, short version, bool flexible, Action<WireWriter> body)
+    {
         var writer = new WireWriter();
         writer.Int32(0);
         writer.Int16(apiKey);
@@ -126,9 +153,11 @@ internal sealed class WireConnection : IDisposable
         }
         body(writer);
         writer.PatchSizePrefix();
-        await _stream.WriteAsync(writer.Written, cancellationToken);
-        await _stream.FlushAsync(cancellationToken);
+        return writer.Written;
+    }
 
+    private async Task<WireReader> ReadResponseAsync(int id, bool flexible, CancellationToken cancellationToken)
+    {
         var size = new byte[4];
         await _stream.ReadExactlyAsync(size, cancellationToken);
         var length = BinaryPrimitives.ReadInt32BigEndian(size);

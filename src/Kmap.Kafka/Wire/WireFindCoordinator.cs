@@ -8,7 +8,10 @@ internal sealed record CoordinatorAnswer(string Group, WireBroker? Coordinator, 
         $"cannot find the coordinator of group '{Group}' on {broker}: {KafkaErrorCodes.Name(Error)}{(string.IsNullOrEmpty(Message) ? "" : $" ({Message})")}";
 }
 
-/// <summary>FindCoordinator v4 (KIP-699): the coordinators of many groups in one request.</summary>
+/// <summary>
+/// FindCoordinator v4 (KIP-699, Kafka 3.0+): the coordinators of many groups in one request. A broker without v4
+/// (Kafka 2.8 has v0–3) gets one request per group at its highest version, pipelined on one connection.
+/// </summary>
 internal static class WireFindCoordinator
 {
     public const short Key = 10;
@@ -17,8 +20,18 @@ internal static class WireFindCoordinator
     /// <summary>Keys per request: Kafka sets no limit; this keeps each request and answer small.</summary>
     public const int KeysPerRequest = 1_000;
 
-    public static async Task<List<CoordinatorAnswer>> FindAsync(WireConnection connection, IReadOnlyList<string> groups, CancellationToken cancellationToken)
+    /// <summary>The version to send to a broker whose highest FindCoordinator version is <paramref name="brokerMax"/>; -1 when it has none.</summary>
+    public static short VersionFor(short brokerMax) => Math.Min(Version, brokerMax);
+
+    public static Task<List<CoordinatorAnswer>> FindAsync(WireConnection connection, IReadOnlyList<string> groups, CancellationToken cancellationToken) =>
+        FindAsync(connection, Version, groups, cancellationToken);
+
+    public static async Task<List<CoordinatorAnswer>> FindAsync(WireConnection connection, short version, IReadOnlyList<string> groups, CancellationToken cancellationToken)
     {
+        if (version < Version)
+        {
+            return await FindOneByOneAsync(connection, version, groups, cancellationToken);
+        }
         var reader = await WireRetry.WithRequestTimeout(ct => connection.SendAsync(Key, Version, flexible: true, w =>
         {
             w.Int8(0); // key type: group
@@ -46,17 +59,59 @@ internal static class WireFindCoordinator
         return answers;
     }
 
+    /// <summary>v0–3: one group per request (v1 adds the key type and the error message, v3 is flexible), all pipelined.</summary>
+    private static async Task<List<CoordinatorAnswer>> FindOneByOneAsync(WireConnection connection, short version, IReadOnlyList<string> groups, CancellationToken cancellationToken)
+    {
+        var flexible = version >= 3;
+        var bodies = groups.Select(group => (Action<WireWriter>)(w =>
+        {
+            if (flexible)
+            {
+                w.CompactString(group);
+            }
+            else
+            {
+                w.NullableString16(group);
+            }
+            if (version >= 1)
+            {
+                w.Int8(0); // key type: group
+            }
+            if (flexible)
+            {
+                w.EmptyTaggedFields();
+            }
+        })).ToList();
+        var readers = await WireRetry.WithRequestTimeout(ct => connection.PipelineAsync(Key, version, flexible, bodies, ct), cancellationToken);
+        var answers = new List<CoordinatorAnswer>(groups.Count);
+        for (var i = 0; i < groups.Count; i++)
+        {
+            var reader = readers[i];
+            if (version >= 1)
+            {
+                reader.Int32(); // throttle
+            }
+            var error = reader.Int16();
+            var message = version >= 1 ? (flexible ? reader.CompactNullableString() : reader.NullableString16()) : null;
+            var nodeId = reader.Int32();
+            var host = (flexible ? reader.CompactNullableString() : reader.NullableString16()) ?? "";
+            var port = reader.Int32();
+            answers.Add(new CoordinatorAnswer(groups[i], error == KafkaErrorCodes.None ? new WireBroker(nodeId, host, port) : null, error, message));
+        }
+        return answers;
+    }
+
     /// <summary>
     /// The groups by their coordinators, looked up <see cref="KeysPerRequest"/> at a time; each group FindCoordinator
     /// does not place (a Kafka error: see <see cref="CoordinatorAnswer.Failure"/>) goes to <paramref name="unplaced"/>.
     /// </summary>
-    public static async Task<Dictionary<WireBroker, List<string>>> ByCoordinatorAsync(WireConnection connection, IReadOnlyList<string> groups,
+    public static async Task<Dictionary<WireBroker, List<string>>> ByCoordinatorAsync(WireConnection connection, short version, IReadOnlyList<string> groups,
         Action<CoordinatorAnswer> unplaced, CancellationToken cancellationToken)
     {
         var result = new Dictionary<WireBroker, List<string>>();
         foreach (var chunk in groups.Chunk(KeysPerRequest))
         {
-            foreach (var answer in await FindAsync(connection, chunk, cancellationToken))
+            foreach (var answer in await FindAsync(connection, version, chunk, cancellationToken))
             {
                 if (answer.Coordinator is not { } coordinator)
                 {

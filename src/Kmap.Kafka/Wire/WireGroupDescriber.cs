@@ -27,9 +27,9 @@ internal sealed class WireGroupDescriber(ConnectionSettings settings, TimeSpan d
     public int ConnectionsPerCoordinator { get; init; } = 4;
 
     /// <summary>
-    /// Descriptions of the groups it could answer for; null when the cluster does not speak DescribeGroups v5 and
-    /// FindCoordinator v4 (Kafka before 3.0) or this type's describe request, or no bootstrap broker answered: the
-    /// caller then uses librdkafka.
+    /// Descriptions of the groups it could answer for; null when the cluster does not speak this type's describe
+    /// request (DescribeGroups v5: Kafka before 2.4), or no bootstrap broker answered: the caller then uses librdkafka.
+    /// FindCoordinator is batched at v4 (Kafka 3.0+) and one group per request, pipelined, below.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, GroupDescription>?> DescribeAsync(IReadOnlyList<string> groups, CancellationToken cancellationToken)
     {
@@ -43,6 +43,7 @@ internal sealed class WireGroupDescriber(ConnectionSettings settings, TimeSpan d
         var pending = groups.Distinct(StringComparer.Ordinal).ToList();
         bool? supported = null;
         short version = -1;
+        var findCoordinatorVersion = WireFindCoordinator.Version;
         var attempt = 0;
         try
         {
@@ -61,13 +62,14 @@ internal sealed class WireGroupDescriber(ConnectionSettings settings, TimeSpan d
                     {
                         var versions = await WireRetry.WithRequestTimeout(ct => BrokerApiVersions.ReadAsync(connection, ct), overall.Token);
                         version = api.Version(versions.Max(api.Key));
-                        supported = version >= 0 && versions.Max(WireFindCoordinator.Key) >= WireFindCoordinator.Version;
+                        findCoordinatorVersion = WireFindCoordinator.VersionFor(versions.Max(WireFindCoordinator.Key));
+                        supported = version >= 0 && findCoordinatorVersion >= 0;
                         if (supported == false)
                         {
                             return null;
                         }
                     }
-                    byCoordinator = await WireFindCoordinator.ByCoordinatorAsync(connection, pending, answer =>
+                    byCoordinator = await WireFindCoordinator.ByCoordinatorAsync(connection, findCoordinatorVersion, pending, answer =>
                     {
                         if (!KafkaErrorCodes.IsRetriable(answer.Error))
                         {

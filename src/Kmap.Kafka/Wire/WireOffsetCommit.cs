@@ -25,9 +25,12 @@ internal sealed class WireOffsetCommit(ConnectionSettings settings) : IDisposabl
     private readonly SemaphoreSlim probe = new(1, 1);
     private bool? supported;
 
+    /// <summary>The FindCoordinator version the cluster speaks, highest first (v4 batches keys; Kafka 2.8 has v0–3).</summary>
+    private short findCoordinatorVersion = WireFindCoordinator.Version;
+
     /// <summary>
-    /// Whether the cluster speaks OffsetCommit v8 and FindCoordinator v4 (Kafka 2.4+ and 3.0+ respectively);
-    /// asked once. False also when no bootstrap broker answers: the caller then uses librdkafka, which says why.
+    /// Whether the cluster speaks OffsetCommit v8 (Kafka 2.4+) and FindCoordinator (any version: below v4, one
+    /// group per request); asked once. False also when no bootstrap broker answers: the caller then uses librdkafka, which says why.
     /// </summary>
     public async Task<bool> IsSupportedAsync(CancellationToken cancellationToken)
     {
@@ -42,7 +45,8 @@ internal sealed class WireOffsetCommit(ConnectionSettings settings) : IDisposabl
             {
                 using var connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAnyAsync(settings, ct), cancellationToken);
                 var versions = await WireRetry.WithRequestTimeout(ct => BrokerApiVersions.ReadAsync(connection, ct), cancellationToken);
-                supported = versions.Max(OffsetCommitKey) >= OffsetCommitVersion && versions.Max(WireFindCoordinator.Key) >= WireFindCoordinator.Version;
+                findCoordinatorVersion = WireFindCoordinator.VersionFor(versions.Max(WireFindCoordinator.Key));
+                supported = versions.Max(OffsetCommitKey) >= OffsetCommitVersion && findCoordinatorVersion >= 0;
             }
             return supported.Value;
         }
@@ -72,7 +76,7 @@ internal sealed class WireOffsetCommit(ConnectionSettings settings) : IDisposabl
             using var connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAnyAsync(settings, ct), cancellationToken);
             foreach (var chunk in unknown.Chunk(WireFindCoordinator.KeysPerRequest))
             {
-                foreach (var answer in await WireFindCoordinator.FindAsync(connection, chunk, cancellationToken))
+                foreach (var answer in await WireFindCoordinator.FindAsync(connection, findCoordinatorVersion, chunk, cancellationToken))
                 {
                     if (answer.Coordinator is not null)
                     {
@@ -137,7 +141,7 @@ internal sealed class WireOffsetCommit(ConnectionSettings settings) : IDisposabl
         try
         {
             connection = await WireRetry.WithRequestTimeout(ct => WireConnection.ConnectAnyAsync(settings, ct), cancellationToken);
-            var answer = (await WireFindCoordinator.FindAsync(connection, [group], cancellationToken)).Single();
+            var answer = (await WireFindCoordinator.FindAsync(connection, findCoordinatorVersion, [group], cancellationToken)).Single();
             if (answer.Coordinator is not { } coordinator)
             {
                 throw new ClusterException(answer.Failure(connection.Broker))

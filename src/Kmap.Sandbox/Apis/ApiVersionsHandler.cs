@@ -2,7 +2,7 @@ using Kmap.Sandbox.Protocol;
 
 namespace Kmap.Sandbox.Apis;
 
-/// <summary>ApiVersions v0–3 (flexible from v3; v3 adds the client software name and version).</summary>
+/// <summary>ApiVersions v0–4 (flexible from v3; v3 adds the client software name and version; v4 is v3 again, KAFKA-17011).</summary>
 public sealed record ApiVersionsRequest(string? ClientSoftwareName, string? ClientSoftwareVersion) : IKafkaMessage<ApiVersionsRequest>
 {
     public static ApiVersionsRequest Read(KafkaReader reader, short version)
@@ -68,22 +68,24 @@ public sealed class ApiVersionsHandler : ApiHandler<ApiVersionsRequest, ApiVersi
 {
     public override ApiKey Key => ApiKey.ApiVersions;
     public override short MinVersion => 0;
-    public override short MaxVersion => 3;
+    public override short MaxVersion => 4;
     public override short FirstFlexibleVersion => 3;
 
     protected override ValueTask<ApiVersionsResponse?> HandleAsync(RequestContext context, ApiVersionsRequest request, CancellationToken cancellationToken)
     {
-        return ValueTask.FromResult<ApiVersionsResponse?>(new ApiVersionsResponse(ErrorCode.None, Table(context.Apis), 0));
+        return ValueTask.FromResult<ApiVersionsResponse?>(new ApiVersionsResponse(ErrorCode.None, context.Apis.Advertised, 0));
     }
 
-    private static List<ApiVersionRange> Table(ApiRegistry apis) =>
-        apis.Handlers.Select(h => new ApiVersionRange((short)h.Key, h.MinVersion, h.MaxVersion)).ToList();
-
-    /// <summary>The v0 body for a request of a version the broker does not know: UNSUPPORTED_VERSION plus the table.</summary>
+    /// <summary>
+    /// The v0 body for a request of a version the broker does not know: UNSUPPORTED_VERSION and, as Kafka has
+    /// answered since 2.4 (KIP-511, ApiVersionsRequest.getErrorResponse), only the ApiVersions range, so the
+    /// client can retry at a version the broker has.
+    /// </summary>
     public static byte[] UnsupportedVersionBody(ApiRegistry apis)
     {
         var writer = new KafkaWriter();
-        new ApiVersionsResponse(ErrorCode.UnsupportedVersion, Table(apis), 0).Write(writer, 0);
+        List<ApiVersionRange> own = apis.Range(ApiKey.ApiVersions) is { } range ? [range] : [];
+        new ApiVersionsResponse(ErrorCode.UnsupportedVersion, own, 0).Write(writer, 0);
         return writer.ToArray();
     }
 }

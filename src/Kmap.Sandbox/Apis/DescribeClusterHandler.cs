@@ -2,17 +2,21 @@ using Kmap.Sandbox.Protocol;
 
 namespace Kmap.Sandbox.Apis;
 
-/// <summary>DescribeCluster v0–1 (flexible in every version; v1 adds the endpoint type).</summary>
+/// <summary>DescribeCluster v0–2 (flexible in every version; v1 adds the endpoint type; v2 asks for fenced brokers and marks them, KIP-1073).</summary>
 public sealed record DescribeClusterRequest(bool IncludeClusterAuthorizedOperations, sbyte EndpointType) : IKafkaMessage<DescribeClusterRequest>
 {
     public const sbyte Brokers = 1;
+
+    /// <summary>v2+: list fenced brokers too. The sandbox fences none, so the answer is the same.</summary>
+    public bool IncludeFencedBrokers { get; init; }
 
     public static DescribeClusterRequest Read(KafkaReader reader, short version)
     {
         var includeOps = reader.Bool();
         var endpointType = version >= 1 ? reader.Int8() : Brokers;
+        var includeFenced = version >= 2 && reader.Bool();
         reader.TaggedFields();
-        return new DescribeClusterRequest(includeOps, endpointType);
+        return new DescribeClusterRequest(includeOps, endpointType) { IncludeFencedBrokers = includeFenced };
     }
 
     public void Write(KafkaWriter writer, short version)
@@ -21,6 +25,10 @@ public sealed record DescribeClusterRequest(bool IncludeClusterAuthorizedOperati
         if (version >= 1)
         {
             writer.Int8(EndpointType);
+        }
+        if (version >= 2)
+        {
+            writer.Bool(IncludeFencedBrokers);
         }
         writer.TaggedFields();
     }
@@ -41,6 +49,10 @@ public sealed record DescribeClusterResponse(
         var brokers = reader.Array(b =>
         {
             var broker = new DescribeClusterBroker(b.Int32(), b.String(), b.Int32(), b.NullableString());
+            if (version >= 2)
+            {
+                broker = broker with { IsFenced = b.Bool() };
+            }
             b.TaggedFields();
             return broker;
         });
@@ -66,6 +78,10 @@ public sealed record DescribeClusterResponse(
             b.String(broker.Host);
             b.Int32(broker.Port);
             b.NullableString(broker.Rack);
+            if (version >= 2)
+            {
+                b.Bool(broker.IsFenced);
+            }
             b.TaggedFields();
         });
         writer.Int32(ClusterAuthorizedOperations);
@@ -73,7 +89,11 @@ public sealed record DescribeClusterResponse(
     }
 }
 
-public sealed record DescribeClusterBroker(int BrokerId, string Host, int Port, string? Rack);
+public sealed record DescribeClusterBroker(int BrokerId, string Host, int Port, string? Rack)
+{
+    /// <summary>v2+: the broker is fenced (registered but not serving); never so in the sandbox.</summary>
+    public bool IsFenced { get; init; }
+}
 
 /// <summary>The brokers, cluster id and controller. Asking a broker for controller endpoints (type 2) is UNSUPPORTED_ENDPOINT_TYPE, as in Kafka.</summary>
 public sealed class DescribeClusterHandler : ApiHandler<DescribeClusterRequest, DescribeClusterResponse>
@@ -85,7 +105,7 @@ public sealed class DescribeClusterHandler : ApiHandler<DescribeClusterRequest, 
 
     public override ApiKey Key => ApiKey.DescribeCluster;
     public override short MinVersion => 0;
-    public override short MaxVersion => 1;
+    public override short MaxVersion => 2;
     public override short FirstFlexibleVersion => 0;
 
     protected override ValueTask<DescribeClusterResponse?> HandleAsync(RequestContext context, DescribeClusterRequest request, CancellationToken cancellationToken)

@@ -4,7 +4,10 @@ using Kmap.Sandbox.Protocol;
 
 namespace Kmap.Sandbox.Apis;
 
-/// <summary>Fetch v4–16 (flexible from v12; topic ids instead of names from v13; replica id moved to a tag at v15).</summary>
+/// <summary>
+/// Fetch v4–18 (flexible from v12; topic ids instead of names from v13; replica id moved to a tag at v15; v17 and
+/// v18 add only tagged partition fields a follower sends, ReplicaDirectoryId and HighWatermark, skipped here).
+/// </summary>
 public sealed record FetchRequest(
     int ReplicaId, int MaxWaitMs, int MinBytes, int MaxBytes, sbyte IsolationLevel, int SessionId, int SessionEpoch,
     IReadOnlyList<FetchTopic> Topics, IReadOnlyList<FetchForgottenTopic> ForgottenTopics, string RackId) : IKafkaMessage<FetchRequest>
@@ -225,7 +228,7 @@ public sealed class FetchHandler : ApiHandler<FetchRequest, FetchResponse>
 
     public override ApiKey Key => ApiKey.Fetch;
     public override short MinVersion => 4;
-    public override short MaxVersion => 16;
+    public override short MaxVersion => 18;
     public override short FirstFlexibleVersion => 12;
 
     protected override async ValueTask<FetchResponse?> HandleAsync(RequestContext context, FetchRequest request, CancellationToken cancellationToken)

@@ -2,7 +2,7 @@ using Kmap.Sandbox.Protocol;
 
 namespace Kmap.Sandbox.Apis;
 
-/// <summary>FindCoordinator v0–4 (key type from v1, flexible from v3, batched keys from v4).</summary>
+/// <summary>FindCoordinator v0–6 (key type from v1, flexible from v3, batched keys from v4; v5 and v6 are v4 again: KIP-890 TRANSACTION_ABORTABLE, KIP-932 share key type).</summary>
 public sealed record FindCoordinatorRequest(string Key, sbyte KeyType, IReadOnlyList<string> CoordinatorKeys) : IKafkaMessage<FindCoordinatorRequest>
 {
     public static FindCoordinatorRequest Read(KafkaReader reader, short version)
@@ -113,7 +113,7 @@ public sealed class FindCoordinatorHandler : ApiHandler<FindCoordinatorRequest, 
 {
     public override ApiKey Key => ApiKey.FindCoordinator;
     public override short MinVersion => 0;
-    public override short MaxVersion => 4;
+    public override short MaxVersion => 6;
     public override short FirstFlexibleVersion => 3;
 
     protected override ValueTask<FindCoordinatorResponse?> HandleAsync(RequestContext context, FindCoordinatorRequest request, CancellationToken cancellationToken)

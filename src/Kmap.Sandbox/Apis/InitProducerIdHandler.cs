@@ -2,7 +2,7 @@ using Kmap.Sandbox.Protocol;
 
 namespace Kmap.Sandbox.Apis;
 
-/// <summary>InitProducerId v0–4 (flexible from v2; v3 lets a producer bump the epoch of the id it already has).</summary>
+/// <summary>InitProducerId v0–5 (flexible from v2; v3 lets a producer bump the epoch of the id it already has; v5 is v4 again).</summary>
 public sealed record InitProducerIdRequest(string? TransactionalId, int TransactionTimeoutMs, long ProducerId, short ProducerEpoch) : IKafkaMessage<InitProducerIdRequest>
 {
     public static InitProducerIdRequest Read(KafkaReader reader, short version)
@@ -56,7 +56,8 @@ public sealed class InitProducerIdHandler : ApiHandler<InitProducerIdRequest, In
 {
     public override ApiKey Key => ApiKey.InitProducerId;
     public override short MinVersion => 0;
-    public override short MaxVersion => 4;
+    // v5 is v4 again (KIP-890: the client may see TRANSACTION_ABORTABLE, which the sandbox never sends).
+    public override short MaxVersion => 5;
     public override short FirstFlexibleVersion => 2;
 
     protected override ValueTask<InitProducerIdResponse?> HandleAsync(RequestContext context, InitProducerIdRequest request, CancellationToken cancellationToken)

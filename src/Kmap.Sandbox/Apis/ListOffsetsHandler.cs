@@ -2,12 +2,20 @@ using Kmap.Sandbox.Protocol;
 
 namespace Kmap.Sandbox.Apis;
 
-/// <summary>ListOffsets v0–7 (flexible from v6). v0 answers with a list of old-style offsets; v7 adds MAX_TIMESTAMP (-3).</summary>
+/// <summary>
+/// ListOffsets v0–10 (flexible from v6). v0 answers with a list of old-style offsets; v7 adds MAX_TIMESTAMP (-3),
+/// v8 EARLIEST_LOCAL_TIMESTAMP (-4), v9 LATEST_TIERED_TIMESTAMP (-5); v10 adds the request's TimeoutMs (KIP-1075).
+/// </summary>
 public sealed record ListOffsetsRequest(int ReplicaId, sbyte IsolationLevel, IReadOnlyList<ListOffsetsTopic> Topics) : IKafkaMessage<ListOffsetsRequest>
 {
     public const long Latest = -1;
     public const long Earliest = -2;
     public const long MaxTimestamp = -3;
+    public const long EarliestLocal = -4;
+    public const long LatestTiered = -5;
+
+    /// <summary>v10+: how long a read from remote (tiered) storage may take; the sandbox has none, so nothing waits on it.</summary>
+    public int TimeoutMs { get; init; }
 
     public static ListOffsetsRequest Read(KafkaReader reader, short version)
     {
@@ -28,8 +36,9 @@ public sealed record ListOffsetsRequest(int ReplicaId, sbyte IsolationLevel, IRe
             t.TaggedFields();
             return new ListOffsetsTopic(name, partitions);
         });
+        var timeoutMs = version >= 10 ? reader.Int32() : 0;
         reader.TaggedFields();
-        return new ListOffsetsRequest(replicaId, isolation, topics);
+        return new ListOffsetsRequest(replicaId, isolation, topics) { TimeoutMs = timeoutMs };
     }
 
     public void Write(KafkaWriter writer, short version)
@@ -58,6 +67,10 @@ public sealed record ListOffsetsRequest(int ReplicaId, sbyte IsolationLevel, IRe
             });
             t.TaggedFields();
         });
+        if (version >= 10)
+        {
+            writer.Int32(TimeoutMs);
+        }
         writer.TaggedFields();
     }
 }
@@ -140,7 +153,7 @@ public sealed class ListOffsetsHandler : ApiHandler<ListOffsetsRequest, ListOffs
 {
     public override ApiKey Key => ApiKey.ListOffsets;
     public override short MinVersion => 0;
-    public override short MaxVersion => 7;
+    public override short MaxVersion => 10;
     public override short FirstFlexibleVersion => 6;
 
     protected override ValueTask<ListOffsetsResponse?> HandleAsync(RequestContext context, ListOffsetsRequest request, CancellationToken cancellationToken)
@@ -171,12 +184,17 @@ public sealed class ListOffsetsHandler : ApiHandler<ListOffsetsRequest, ListOffs
                         ListOffsetsRequest.Latest => (log.HighWatermark, -1),
                         ListOffsetsRequest.Earliest => (log.LogStartOffset, -1),
                         ListOffsetsRequest.MaxTimestamp when version >= 7 => log.FindMaxTimestamp(),
+                        // Without tiered storage the local log starts where the log starts, and nothing is
+                        // tiered: Kafka (UnifiedLog.fetchOffsetByTimestamp) answers offset -1, epoch -1 then.
+                        ListOffsetsRequest.EarliestLocal when version >= 8 => (log.LogStartOffset, -1),
+                        ListOffsetsRequest.LatestTiered when version >= 9 => (-1, -1),
                         _ => log.FindOffsetByTimestamp(partition.Timestamp),
                     };
                     var (offset, timestamp) = found ?? (-1, -1);
                     // v0 lists offsets; "none" is an empty list there.
                     IReadOnlyList<long> oldStyle = version == 0 && found is not null && partition.MaxNumOffsets > 0 ? [offset] : [];
-                    partitions.Add(new(partition.PartitionIndex, ErrorCode.None, oldStyle, timestamp, offset, log.LeaderEpoch));
+                    var epoch = partition.Timestamp == ListOffsetsRequest.LatestTiered && version >= 9 ? -1 : log.LeaderEpoch;
+                    partitions.Add(new(partition.PartitionIndex, ErrorCode.None, oldStyle, timestamp, offset, epoch));
                 }
                 topics.Add(new ListOffsetsTopicResponse(wanted.Name, partitions));
             }

@@ -3,7 +3,7 @@ using Kmap.Sandbox.Protocol;
 
 namespace Kmap.Sandbox.Apis;
 
-/// <summary>Metadata v0–12 (flexible from v9). A null topic list (v1+) or an empty one at v0 means every topic.</summary>
+/// <summary>Metadata v0–13 (flexible from v9; v13 adds a top-level error code, KIP-1102). A null topic list (v1+) or an empty one at v0 means every topic.</summary>
 public sealed record MetadataRequest(
     IReadOnlyList<MetadataRequestTopic>? Topics,
     bool AllowAutoTopicCreation,
@@ -86,6 +86,9 @@ public sealed record MetadataResponse(
     IReadOnlyList<MetadataResponseTopic> Topics,
     int ClusterAuthorizedOperations) : IKafkaMessage<MetadataResponse>
 {
+    /// <summary>v13+: an error for the whole request (Kafka sends REBOOTSTRAP_REQUIRED there); the sandbox always answers none.</summary>
+    public ErrorCode ErrorCode { get; init; }
+
     public static MetadataResponse Read(KafkaReader reader, short version)
     {
         var throttle = version >= 3 ? reader.Int32() : 0;
@@ -120,8 +123,9 @@ public sealed record MetadataResponse(
             return new MetadataResponseTopic(error, name, id, isInternal, partitions, ops);
         });
         var clusterOps = version is >= 8 and <= 10 ? reader.Int32() : int.MinValue;
+        var error = version >= 13 ? (ErrorCode)reader.Int16() : ErrorCode.None;
         reader.TaggedFields();
-        return new MetadataResponse(throttle, brokers, clusterId, controller, topics, clusterOps);
+        return new MetadataResponse(throttle, brokers, clusterId, controller, topics, clusterOps) { ErrorCode = error };
     }
 
     public void Write(KafkaWriter writer, short version)
@@ -195,6 +199,10 @@ public sealed record MetadataResponse(
         {
             writer.Int32(ClusterAuthorizedOperations);
         }
+        if (version >= 13)
+        {
+            writer.Int16((short)ErrorCode);
+        }
         writer.TaggedFields();
     }
 }
@@ -203,7 +211,7 @@ public sealed class MetadataHandler : ApiHandler<MetadataRequest, MetadataRespon
 {
     public override ApiKey Key => ApiKey.Metadata;
     public override short MinVersion => 0;
-    public override short MaxVersion => 12;
+    public override short MaxVersion => 13;
     public override short FirstFlexibleVersion => 9;
 
     protected override ValueTask<MetadataResponse?> HandleAsync(RequestContext context, MetadataRequest request, CancellationToken cancellationToken)

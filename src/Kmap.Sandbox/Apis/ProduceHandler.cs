@@ -3,7 +3,10 @@ using Kmap.Sandbox.Protocol;
 
 namespace Kmap.Sandbox.Apis;
 
-/// <summary>Produce v3–10 (flexible from v9). v3 is the first version that carries record batch v2 only.</summary>
+/// <summary>
+/// Produce v3–13 (flexible from v9). v3 is the first version that carries record batch v2 only; v11 and v12 are
+/// v10 again (KIP-890 error codes); v13 names each topic by its id instead of its name (KIP-516).
+/// </summary>
 public sealed record ProduceRequest(string? TransactionalId, short Acks, int TimeoutMs, IReadOnlyList<ProduceTopicData> Topics) : IKafkaMessage<ProduceRequest>
 {
     public static ProduceRequest Read(KafkaReader reader, short version)
@@ -13,7 +16,8 @@ public sealed record ProduceRequest(string? TransactionalId, short Acks, int Tim
         var timeout = reader.Int32();
         var topics = reader.Array(t =>
         {
-            var name = t.String();
+            var name = version <= 12 ? t.String() : "";
+            var topicId = version >= 13 ? t.Uuid() : Guid.Empty;
             var partitions = t.Array(p =>
             {
                 var data = new ProducePartitionData(p.Int32(), p.NullableBytes());
@@ -21,7 +25,7 @@ public sealed record ProduceRequest(string? TransactionalId, short Acks, int Tim
                 return data;
             });
             t.TaggedFields();
-            return new ProduceTopicData(name, partitions);
+            return new ProduceTopicData(name, partitions) { TopicId = topicId };
         });
         reader.TaggedFields();
         return new ProduceRequest(transactionalId, acks, timeout, topics);
@@ -34,7 +38,14 @@ public sealed record ProduceRequest(string? TransactionalId, short Acks, int Tim
         writer.Int32(TimeoutMs);
         writer.Array(Topics, (t, topic) =>
         {
-            t.String(topic.Name);
+            if (version <= 12)
+            {
+                t.String(topic.Name);
+            }
+            else
+            {
+                t.Uuid(topic.TopicId);
+            }
             t.Array(topic.Partitions, (p, partition) =>
             {
                 p.Int32(partition.Index);
@@ -47,7 +58,11 @@ public sealed record ProduceRequest(string? TransactionalId, short Acks, int Tim
     }
 }
 
-public sealed record ProduceTopicData(string Name, IReadOnlyList<ProducePartitionData> Partitions);
+public sealed record ProduceTopicData(string Name, IReadOnlyList<ProducePartitionData> Partitions)
+{
+    /// <summary>The topic's id, from v13 (which leaves <see cref="Name"/> empty).</summary>
+    public Guid TopicId { get; init; }
+}
 
 public sealed record ProducePartitionData(int Index, byte[]? Records);
 
@@ -57,7 +72,8 @@ public sealed record ProduceResponse(IReadOnlyList<ProduceTopicResponse> Respons
     {
         var responses = reader.Array(t =>
         {
-            var name = t.String();
+            var name = version <= 12 ? t.String() : "";
+            var topicId = version >= 13 ? t.Uuid() : Guid.Empty;
             var partitions = t.Array(p =>
             {
                 var index = p.Int32();
@@ -78,7 +94,7 @@ public sealed record ProduceResponse(IReadOnlyList<ProduceTopicResponse> Respons
                 return new ProducePartitionResponse(index, error, baseOffset, appendTime, logStart, recordErrors, message);
             });
             t.TaggedFields();
-            return new ProduceTopicResponse(name, partitions);
+            return new ProduceTopicResponse(name, partitions) { TopicId = topicId };
         });
         var throttle = reader.Int32();
         reader.TaggedFields();
@@ -89,7 +105,14 @@ public sealed record ProduceResponse(IReadOnlyList<ProduceTopicResponse> Respons
     {
         writer.Array(Responses, (t, topic) =>
         {
-            t.String(topic.Name);
+            if (version <= 12)
+            {
+                t.String(topic.Name);
+            }
+            else
+            {
+                t.Uuid(topic.TopicId);
+            }
             t.Array(topic.Partitions, (p, partition) =>
             {
                 p.Int32(partition.Index);
@@ -119,7 +142,11 @@ public sealed record ProduceResponse(IReadOnlyList<ProduceTopicResponse> Respons
     }
 }
 
-public sealed record ProduceTopicResponse(string Name, IReadOnlyList<ProducePartitionResponse> Partitions);
+public sealed record ProduceTopicResponse(string Name, IReadOnlyList<ProducePartitionResponse> Partitions)
+{
+    /// <summary>The topic's id, written instead of <see cref="Name"/> from v13.</summary>
+    public Guid TopicId { get; init; }
+}
 
 public sealed record ProducePartitionResponse(
     int Index, ErrorCode ErrorCode, long BaseOffset, long LogAppendTimeMs, long LogStartOffset,
@@ -140,7 +167,7 @@ public sealed class ProduceHandler : ApiHandler<ProduceRequest, ProduceResponse>
 {
     public override ApiKey Key => ApiKey.Produce;
     public override short MinVersion => 3;
-    public override short MaxVersion => 10;
+    public override short MaxVersion => 13;
     public override short FirstFlexibleVersion => 9;
 
     protected override ValueTask<ProduceResponse?> HandleAsync(RequestContext context, ProduceRequest request, CancellationToken cancellationToken)
@@ -158,7 +185,10 @@ public sealed class ProduceHandler : ApiHandler<ProduceRequest, ProduceResponse>
             for (var t = 0; t < request.Topics.Count; t++)
             {
                 var topicData = request.Topics[t];
-                cluster.Topics.TryGetValue(topicData.Name, out var topic);
+                var byId = context.Version >= 13;
+                var topic = byId
+                    ? cluster.Topics.Values.FirstOrDefault(candidate => candidate.TopicId == topicData.TopicId)
+                    : cluster.Topics.GetValueOrDefault(topicData.Name);
                 var partitions = new List<ProducePartitionResponse>(topicData.Partitions.Count);
                 for (var p = 0; p < topicData.Partitions.Count; p++)
                 {
@@ -167,6 +197,10 @@ public sealed class ProduceHandler : ApiHandler<ProduceRequest, ProduceResponse>
                     if (!validAcks)
                     {
                         partitions.Add(ProducePartitionResponse.Failed(index, ErrorCode.InvalidRequiredAcks));
+                    }
+                    else if (topic is null && byId)
+                    {
+                        partitions.Add(ProducePartitionResponse.Failed(index, ErrorCode.UnknownTopicId));
                     }
                     else if (topic is null || log is null)
                     {
@@ -184,7 +218,7 @@ public sealed class ProduceHandler : ApiHandler<ProduceRequest, ProduceResponse>
                         partitions.Add(result);
                     }
                 }
-                responses.Add(new ProduceTopicResponse(topicData.Name, partitions));
+                responses.Add(new ProduceTopicResponse(topicData.Name, partitions) { TopicId = topicData.TopicId });
             }
         }
         if (appended)

@@ -162,20 +162,25 @@ internal sealed class Connection
         var reader = new KafkaReader(frame);
         var header = RequestHeader.Read(reader);
         var handler = _apis.Find(header.ApiKey);
+        var range = _apis.Range(header.ApiKey);
         _cluster.Requests.Count(header.ApiKey);
 
-        if (header.ApiKey == ApiKey.ApiVersions && (handler is null || header.ApiVersion > handler.MaxVersion))
+        if (header.ApiKey == ApiKey.ApiVersions && (range is null || header.ApiVersion > range.MaxVersion))
         {
-            // Kafka answers an ApiVersions version it does not know in v0 format, with its version table, so clients can retry lower.
+            // Kafka answers an ApiVersions version it does not know in v0 format, with its own range, so clients can retry lower.
             return Frame(header.CorrelationId, flexibleHeader: false, ApiVersionsHandler.UnsupportedVersionBody(_apis));
         }
-        if (handler is null)
+        // Any other API or version the release does not have: Kafka answers nothing, logs "Closing socket for …
+        // because of error" (InvalidRequestException from SocketServer.parseRequestHeader or RequestContext.parseRequest)
+        // and closes the connection.
+        var release = $"Kafka {_apis.Profile.Name}";
+        if (handler is null || range is null)
         {
-            throw new ProtocolException($"unknown API key {(short)header.ApiKey} (version {header.ApiVersion}) from client '{header.ClientId}'");
+            throw new ProtocolException($"API key {(short)header.ApiKey} (version {header.ApiVersion}) from client '{header.ClientId}' is not enabled in {release}");
         }
-        if (header.ApiVersion < handler.MinVersion || header.ApiVersion > handler.MaxVersion)
+        if (header.ApiVersion < range.MinVersion || header.ApiVersion > range.MaxVersion)
         {
-            throw new ProtocolException($"{header.ApiKey} version {header.ApiVersion} is not served (versions {handler.MinVersion}..{handler.MaxVersion}) to client '{header.ClientId}'");
+            throw new ProtocolException($"{header.ApiKey} version {header.ApiVersion} from client '{header.ClientId}' is not enabled in {release} (versions {range.MinVersion}..{range.MaxVersion})");
         }
         if (!_state.Authenticated && header.ApiKey is not (ApiKey.ApiVersions or ApiKey.SaslHandshake or ApiKey.SaslAuthenticate))
         {

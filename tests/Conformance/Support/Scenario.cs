@@ -1,3 +1,5 @@
+using Kmap.Sandbox.Apis;
+
 namespace Kmap.Conformance.Tests.Support;
 
 /// <summary>Scenario names shared by every client, so the matrix lines up.</summary>
@@ -17,6 +19,16 @@ public static class Scenario
     public const string SaslScram512 = "SASL SCRAM-SHA-512 right/wrong password";
     public const string Tls = "TLS (CA from the test)";
     public const string MutualTls = "mTLS rejects client without certificate";
+
+    /// <summary>
+    /// The Kafka releases (sandbox version profiles) the representative scenarios run against: produce+consume and
+    /// group consume with commit. The other scenarios run on the newest only, to keep the suite short.
+    /// </summary>
+    public static TheoryData<string> KafkaVersions => [.. KafkaVersionProfile.All.Select(p => p.Name).Reverse()];
+
+    /// <summary>The scenario's matrix row: its plain name on the newest release, "NAME on Kafka V" on an older one.</summary>
+    public static string On(string scenario, string kafkaVersion) =>
+        kafkaVersion == KafkaVersionProfile.Newest.Name ? scenario : $"{scenario} on Kafka {kafkaVersion}";
 
     /// <summary>How long a client may take to report a wrong password: long enough for a slow CI box, far short of a hang.</summary>
     public static readonly TimeSpan WrongPasswordBound = TimeSpan.FromSeconds(15);
