@@ -26,7 +26,8 @@ public sealed class SandboxCluster : IAsyncDisposable
     private SandboxCluster(SandboxOptions options, TimeProvider time)
     {
         State = new ClusterState(options, time);
-        _apis = ApiRegistry.All(KafkaVersionProfile.Find(options.KafkaVersion) ?? KafkaVersionProfile.Newest);
+        var profile = KafkaVersionProfile.Find(options.KafkaVersion) ?? KafkaVersionProfile.Newest;
+        _apis = ApiRegistry.All(options.UnstableApiVersions ? profile.WithUnstableApis() : profile);
         if (options.UsesTls)
         {
             _tls = new TlsServer(options.TlsCertificateFile!, options.TlsKeyFile!, options.TlsClientCaFile);

@@ -58,6 +58,12 @@ public sealed record SandboxOptions
     /// </summary>
     public string KafkaVersion { get; init; } = Apis.KafkaVersionProfile.Newest.Name;
 
+    /// <summary>
+    /// Also advertise and accept the release's unstable API versions, as a broker with
+    /// unstable.api.versions.enable=true does: on 4.1, StreamsGroupDescribe v0 (streams groups are early access there).
+    /// </summary>
+    public bool UnstableApiVersions { get; init; }
+
     public bool UsesSasl => SaslMechanisms.Count > 0;
     public bool UsesTls => TlsCertificateFile is not null && TlsKeyFile is not null;
 }

@@ -22,8 +22,6 @@ public class KafkaVersionProfileTests
         [("3.9", ApiKey.Produce)] = (0, 2, "message sets v0/v1 (magic 0/1) are not written by the sandbox"),
         [("2.8", ApiKey.Fetch)] = (0, 3, "message sets v0/v1 (magic 0/1) are not written by the sandbox"),
         [("3.9", ApiKey.Fetch)] = (0, 3, "message sets v0/v1 (magic 0/1) are not written by the sandbox"),
-        // Branch gtsandbox adds DescribeGroups v6 (KIP-1043): drop this entry when it is merged.
-        [("4.1", ApiKey.DescribeGroups)] = (6, 6, "v6 comes with branch gtsandbox"),
     };
 
     public static TheoryData<string> Profiles => [.. KafkaVersionProfile.All.Select(p => p.Name)];
@@ -72,6 +70,22 @@ public class KafkaVersionProfileTests
                 : new ApiVersionRange(a.Key, a.MinVersion, (short)(gap.Min - 1)))
             .OrderBy(r => r.ApiKey);
         Assert.Equal(expected, response.ApiKeys.OrderBy(r => r.ApiKey));
+    }
+
+    [Fact]
+    public async Task Unstable_api_versions_add_streams_group_describe_to_4_1_as_unstable_api_versions_enable_does()
+    {
+        foreach (var unstable in new[] { false, true })
+        {
+            await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { UnstableApiVersions = unstable });
+            await using var connection = await RawKafkaConnection.ConnectAsync(sandbox.BootstrapServers);
+            var response = await connection.RoundTripAsync<ApiVersionsRequest, ApiVersionsResponse>(
+                ApiKey.ApiVersions, 3, new ApiVersionsRequest("kmap-test", "1.0"), flexible: true);
+            var streams = response.ApiKeys.SingleOrDefault(r => r.ApiKey == (short)ApiKey.StreamsGroupDescribe);
+            Assert.Equal(unstable ? new ApiVersionRange((short)ApiKey.StreamsGroupDescribe, 0, 0) : null, streams);
+            // Stable APIs are the same either way.
+            Assert.Contains(new ApiVersionRange((short)ApiKey.ConsumerGroupDescribe, 0, 1), response.ApiKeys);
+        }
     }
 
     [Fact]

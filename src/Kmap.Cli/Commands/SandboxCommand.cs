@@ -26,6 +26,10 @@ public static class SandboxCommand
             Description = "the Kafka release whose API versions the brokers advertise and accept: 2.8, 3.9 or 4.1",
             DefaultValueFactory = _ => KafkaVersionProfile.Newest.Name,
         };
+        var unstableApis = new Option<bool>("--unstable-api-versions")
+        {
+            Description = "also serve the release's unstable API versions, as unstable.api.versions.enable=true does (4.1: StreamsGroupDescribe, for streams groups)",
+        };
         var faults = new Option<string?>("--faults") { Description = "inject faults: entries joined by ';' (see below and docs/sandbox.md)" };
         var seedGroups = new Option<string[]>("--seed-group")
         {
@@ -67,7 +71,7 @@ public static class SandboxCommand
                                                    GROUP_ID_NOT_FOUND (Kafka: no error, no offsets), as some brokers do
             """)
         {
-            listen, brokers, autoCreate, mechanisms, users, tlsCert, tlsKey, tlsClientCa, latency, dataDir, kafkaVersion, faults, seedGroups, exitOnStdinClose,
+            listen, brokers, autoCreate, mechanisms, users, tlsCert, tlsKey, tlsClientCa, latency, dataDir, kafkaVersion, unstableApis, faults, seedGroups, exitOnStdinClose,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -136,6 +140,7 @@ public static class SandboxCommand
                 Latency = TimeSpan.FromMilliseconds(parse.GetValue(latency)),
                 DataDirectory = parse.GetValue(dataDir),
                 KafkaVersion = version,
+                UnstableApiVersions = parse.GetValue(unstableApis),
                 Faults = faultSpec,
                 Log = message => Console.Error.WriteLine($"[sandbox] {message}"),
             };

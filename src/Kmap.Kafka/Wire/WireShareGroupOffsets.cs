@@ -53,7 +53,7 @@ internal sealed class WireShareGroupOffsets(ConnectionSettings settings, TimeSpa
                                 $"cannot read the start offsets of share group '{g}': {connection.Broker} does not speak DescribeShareGroupOffsets (Kafka 4.1+ has it)"), StringComparer.Ordinal);
                         }
                     }
-                    byCoordinator = await WireFindCoordinator.ByCoordinatorAsync(connection, pending, answer =>
+                    byCoordinator = await WireFindCoordinator.ByCoordinatorAsync(connection, WireFindCoordinator.Version, pending, answer =>
                     {
                         if (KafkaErrorCodes.IsRetriable(answer.Error))
                         {

@@ -14,6 +14,25 @@ public sealed record ProfileApi(short Key, string Name, short MinVersion, short 
 /// </summary>
 public sealed record KafkaVersionProfile(string Name, string Source, IReadOnlyList<ProfileApi> Apis)
 {
+    /// <summary>
+    /// The versions the release marks "latestVersionUnstable", which its broker advertises only with
+    /// unstable.api.versions.enable=true (early-access features such as Kafka 4.1's streams groups).
+    /// </summary>
+    public IReadOnlyList<ProfileApi> UnstableApis { get; init; } = [];
+
+    /// <summary>This release as a broker with unstable.api.versions.enable=true: its unstable versions added to its ranges.</summary>
+    public KafkaVersionProfile WithUnstableApis()
+    {
+        var merged = Apis.ToDictionary(a => a.Key);
+        foreach (var unstable in UnstableApis)
+        {
+            merged[unstable.Key] = merged.TryGetValue(unstable.Key, out var stable)
+                ? stable with { MaxVersion = Math.Max(stable.MaxVersion, unstable.MaxVersion) }
+                : unstable;
+        }
+        return this with { Apis = [.. merged.Values.OrderBy(a => a.Key)], UnstableApis = [] };
+    }
+
     /// <summary>Kafka 2.8 (tag 2.8.2), a ZooKeeper-mode broker.</summary>
     public static KafkaVersionProfile Kafka28 { get; } = new("2.8", "apache/kafka tag 2.8.2",
     [
@@ -126,7 +145,15 @@ public sealed record KafkaVersionProfile(string Name, string Source, IReadOnlyLi
         new(77, "ShareGroupDescribe", 1, 1),
         new(90, "DescribeShareGroupOffsets", 0, 0),
         new(91, "AlterShareGroupOffsets", 0, 0),
-    ]);
+    ])
+    {
+        // Streams groups (KIP-1071) are early access in 4.1: only with unstable.api.versions.enable.
+        UnstableApis =
+        [
+            new(88, "StreamsGroupHeartbeat", 0, 0),
+            new(89, "StreamsGroupDescribe", 0, 0),
+        ],
+    };
 
     /// <summary>Every profile, oldest first.</summary>
     public static IReadOnlyList<KafkaVersionProfile> All { get; } = [Kafka28, Kafka39, Kafka41];

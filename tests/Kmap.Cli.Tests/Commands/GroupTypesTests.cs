@@ -18,7 +18,8 @@ public class GroupTypesTests
 
     private static async Task<SandboxCluster> StartWithOrdersAsync(string id)
     {
-        var cluster = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 1, ClusterId = $"{id}-{Guid.NewGuid():N}" }, cancellationToken: TestContext.Current.CancellationToken);
+        // Streams groups are early access in Kafka 4.1: its brokers describe them only with unstable API versions on.
+        var cluster = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 1, ClusterId = $"{id}-{Guid.NewGuid():N}", UnstableApiVersions = true }, cancellationToken: TestContext.Current.CancellationToken);
         await KafkaPython.ProduceTimedAsync(cluster.BootstrapServers, "orders", 0, "order0", 0, 10, TwoHoursAgo);
         return cluster;
     }
@@ -126,6 +127,31 @@ public class GroupTypesTests
         Assert.Contains("stop its consumers", output, StringComparison.Ordinal);
         // The empty groups of the other types were written.
         Assert.Equal(new Dictionary<string, long?> { ["orders:0"] = 6 }, await KafkaPython.CommittedAsync(target.BootstrapServers, "classic-g", "orders:0"));
+    }
+
+    [Fact]
+    public async Task A_streams_group_on_a_broker_without_StreamsGroupDescribe_is_backed_up_and_listed_never_Dead()
+    {
+        // A default Kafka 4.1 broker: streams groups are early access, StreamsGroupDescribe is not advertised.
+        await using var cluster = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 1 }, cancellationToken: TestContext.Current.CancellationToken);
+        await KafkaPython.ProduceTimedAsync(cluster.BootstrapServers, "orders", 0, "order0", 0, 10, TwoHoursAgo);
+        cluster.CreateStreamsGroup("streams-g", new Dictionary<(string, int), long> { [("orders", 0)] = 4 });
+        cluster.AddGroupMember("streams-g", ["orders"], "streams-client");
+        using var dir = new TempDirectory();
+        var file = dir.File("b.json");
+
+        var backup = await CliRun.RunAsync("backup", "--brokers", cluster.BootstrapServers, "-o", file);
+        var list = await CliRun.RunAsync("consumer-groups", "--bootstrap-server", cluster.BootstrapServers, "--list", "--type", "--state");
+        var state = await CliRun.RunAsync("consumer-groups", "--bootstrap-server", cluster.BootstrapServers, "--describe", "--all-groups", "--state");
+
+        Assert.True(backup.ExitCode == 0, backup.ToString());
+        Assert.Equal(("streams", 4L), GroupsOf(file)["streams-g"]);
+        // The type and state ListGroups v5 gives.
+        Assert.True(list.ExitCode == 0, list.ToString());
+        Assert.Matches(@"streams-g\s+Streams\s+Stable", list.Stdout);
+        // Describing it says why it cannot, never a made-up Dead.
+        Assert.DoesNotContain("Dead", state.Stdout + state.Stderr, StringComparison.Ordinal);
+        Assert.Contains("cannot describe streams group 'streams-g' with StreamsGroupDescribe", state.Stdout + state.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
