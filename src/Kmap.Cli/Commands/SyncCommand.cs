@@ -56,9 +56,9 @@ public static partial class SyncCommand
             a round that fails names the broker and is retried with backoff (up to 60 s). Ctrl-C or SIGTERM
             lets the round's commits in flight finish, then exits 0.
 
-            Exit status (--once, as kmap restore): 0 success, 1 failure (also: no group on the source), 2 usage
-            error, 3 some groups refused or failed or partitions not translatable, 130 interrupted. Without
-            --once: 0 after Ctrl-C/SIGTERM, 1 when the state file cannot be written.
+            Exit status: 0 after Ctrl-C/SIGTERM; with --once as kmap restore: 0 success, 1 failure (also: no
+            group on the source), 2 usage error, 3 some groups refused or failed or partitions not translatable,
+            130 interrupted. 1 when the state file cannot be read or written.
             """);
         source.AddTo(command);
         target.AddTo(command);

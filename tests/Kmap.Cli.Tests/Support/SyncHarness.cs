@@ -42,11 +42,22 @@ internal static class SyncHarness
         return consumer.QueryWatermarkOffsets(new Confluent.Kafka.TopicPartition(topic, partition), TimeSpan.FromSeconds(10)).High.Value;
     }
 
+    /// <summary>The group's committed offsets (-1001: none), asked again when an injected fault answers instead.</summary>
     public static Dictionary<int, long> Committed(string bootstrap, string group, string topic, int partitions)
     {
         using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = group }).Build();
-        return consumer.Committed(Enumerable.Range(0, partitions).Select(p => new Confluent.Kafka.TopicPartition(topic, p)), TimeSpan.FromSeconds(10))
-            .ToDictionary(c => c.Partition.Value, c => c.Offset.Value);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return consumer.Committed(Enumerable.Range(0, partitions).Select(p => new Confluent.Kafka.TopicPartition(topic, p)), TimeSpan.FromSeconds(10))
+                    .ToDictionary(c => c.Partition.Value, c => c.Offset.Value);
+            }
+            catch (KafkaException) when (attempt < 20)
+            {
+                Thread.Sleep(100);
+            }
+        }
     }
 
     /// <summary>`kmap sync` running in this process until stopped; its stderr readable while it runs.</summary>
