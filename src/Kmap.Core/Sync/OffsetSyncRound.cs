@@ -104,8 +104,9 @@ public sealed class OffsetSyncRound(SyncState state, SyncNotices notices, TimePr
                 else
                 {
                     Skip(SkipReason.WouldRewind, 1);
-                    notices.Say($"rewind:{key}", "", $"group '{group.Group}' {row.Topic}-{row.Partition} not written: the translated offset {row.NewOffset} is behind "
-                        + $"the target's {row.Current} (kmap moves groups only forward; --allow-rewind to move them back)");
+                    // Once per group (not per partition): a source that moved back is one story, however many partitions it has.
+                    notices.Say($"rewind:{group.Group}", "", $"group '{group.Group}' not written where the translated offset is behind the target's "
+                        + $"(first: {row.Topic}-{row.Partition}: {row.NewOffset} < {row.Current}); kmap moves groups only forward (--allow-rewind to move them back)");
                 }
             }
             toApply.Add(group);
@@ -156,8 +157,24 @@ public sealed class OffsetSyncRound(SyncState state, SyncNotices notices, TimePr
         }
         persist();
 
-        var lag = interrupted ? new Dictionary<string, double>(StringComparer.Ordinal)
-            : await TranslationLagAsync(backup, toApply, results, clients.TargetRecords, cancellationToken);
+        var lag = new Dictionary<string, double>(StringComparer.Ordinal);
+        try
+        {
+            if (!interrupted)
+            {
+                lag = await TranslationLagAsync(backup, toApply, results, clients.TargetRecords, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped after the writes: the round is done, only its lag is not measured.
+            interrupted = true;
+        }
+        catch (ClusterException e)
+        {
+            // The writes are done; the lag is an addition, measured again next round.
+            notices.Say("lag", e.Message, $"cannot read the target's record times for the translation lag: {e.Message}");
+        }
         notices.EndRound();
         return new SyncRoundResult
         {
