@@ -65,11 +65,12 @@ internal static partial class SyncBenchmark
             {
                 Console.Error.WriteLine($"bench: {line} (RSS {rss[^1] / (double)MiB:N0} MiB)");
             }
-            // 1% of the groups move on before the next round: it has something to write.
+            // 1% of the groups move on (one record forward; each group once in 100 rounds) before the next round: it has
+            // something to write, and the work of every round is the same.
             var moved = Enumerable.Range(0, groups / 100).Select(i => (i * 100 + times.Count) % groups).ToList();
             await Parallel.ForEachAsync(moved, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (g, ct) =>
                 await admin.AlterOffsetsAsync(BenchCluster.GroupName(g),
-                    Enumerable.Range(0, 10).Select(p => new CommittedOffset(BenchCluster.TopicName(g % BenchCluster.Topics), p, InLog(g, p, times.Count))).ToList(), ct));
+                    Enumerable.Range(0, 10).Select(p => new CommittedOffset(BenchCluster.TopicName(g % BenchCluster.Topics), p, InLog(g, p, 0) + 1)).ToList(), ct));
         }
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync();
@@ -95,7 +96,7 @@ internal static partial class SyncBenchmark
         return failure is null && fast && flat ? 0 : 1;
     }
 
-    /// <summary>A committed offset inside the 50-record log, different for each step.</summary>
+    /// <summary>A committed offset inside the 50-record log (1-49), different for each step.</summary>
     private static long InLog(int group, int partition, int step) => ((group + (3L * partition) + step) % (BenchCluster.RecordsPerPartition - 1)) + 1;
 
     private static double Median(List<double> values)
