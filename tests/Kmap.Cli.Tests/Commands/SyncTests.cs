@@ -82,6 +82,37 @@ public partial class SyncTests
     }
 
     [Fact]
+    public async Task Under_auto_an_ambiguous_partition_is_not_written_said_once_and_once_exits_3()
+    {
+        await using var source = await StartAsync("source");
+        await using var target = await StartAsync("target");
+        await CreateTopicAsync(source.BootstrapServers, Topic, 2);
+        await CreateTopicAsync(target.BootstrapServers, Topic, 2);
+        for (var p = 0; p < 2; p++)
+        {
+            await ProduceAsync(source.BootstrapServers, Topic, p, "o", 0, 30, Start);
+        }
+        // Partition 0 of the target has copies (with their times) behind older records; partition 1 only records older
+        // than anything the group reads: its time says nothing about which record is which.
+        await ProduceAsync(target.BootstrapServers, Topic, 0, "older", 0, 10, Start.AddDays(-1));
+        await ProduceAsync(target.BootstrapServers, Topic, 0, "o", 0, 30, Start);
+        await ProduceAsync(target.BootstrapServers, Topic, 1, "older", 0, 10, Start.AddDays(-1));
+        await KafkaPython.CommitAsync(source.BootstrapServers, "billing", (Topic, 0, 7), (Topic, 1, 7));
+
+        var once = await CliRun.RunAsync(["sync", .. Sides(source.BootstrapServers, target.BootstrapServers, "--once")]);
+        await using var sync = new RunningSync(Sides(source.BootstrapServers, target.BootstrapServers, "--interval", "200ms"));
+        await sync.WaitForRoundsAsync(3);
+        Assert.Equal(0, await sync.StopAsync());
+
+        Assert.True(once.ExitCode == 3, once.ToString());
+        Assert.Contains("group 'billing' orders-1 not written: AMBIGUOUS: every record on the target is older than the group's next record", once.Stderr, StringComparison.Ordinal);
+        Assert.Equal(17, Committed(target.BootstrapServers, "billing", Topic, 2)[0]);
+        Assert.True(Committed(target.BootstrapServers, "billing", Topic, 2)[1] < 0, "the ambiguous partition is not written");
+        Assert.Equal(1, sync.Stderr.Split('\n').Count(l => l.Contains("orders-1 not written: AMBIGUOUS", StringComparison.Ordinal)));
+        Assert.Contains("1 skipped (1 untranslatable)", sync.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_group_another_client_moves_on_the_target_between_rounds_is_handed_over_and_never_written_again()
     {
         await using var source = await StartAsync("source");
