@@ -15,12 +15,15 @@ internal sealed class BenchCluster : IAsyncDisposable
     public const int Topics = 50;
     public const int PartitionsPerTopic = 10;
 
-    private BenchCluster(SandboxCluster sandbox, int groups, int partitions)
+    private BenchCluster(SandboxCluster sandbox, int groups, int partitions, Func<int, int, long> offsetOf)
     {
         Sandbox = sandbox;
         Groups = groups;
         Partitions = partitions;
+        this.offsetOf = offsetOf;
     }
+
+    private readonly Func<int, int, long> offsetOf;
 
     public SandboxCluster Sandbox { get; }
     public int Groups { get; }
@@ -41,10 +44,12 @@ internal sealed class BenchCluster : IAsyncDisposable
     /// </summary>
     public static long RestoredOffsetOf(int group, int partition, int variant) => ((group + (3L * partition) + variant) % RecordsPerPartition) + 1;
 
-    public static async Task<BenchCluster> StartAsync(int groups, int partitions, TimeSpan latency, int brokers, bool withRecords = false)
+    /// <param name="offsetOf">The offset each group commits on each partition (default <see cref="OffsetOf"/>).</param>
+    public static async Task<BenchCluster> StartAsync(int groups, int partitions, TimeSpan latency, int brokers, bool withRecords = false,
+        Func<int, int, long>? offsetOf = null)
     {
         var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = brokers, Latency = latency });
-        var cluster = new BenchCluster(sandbox, groups, partitions);
+        var cluster = new BenchCluster(sandbox, groups, partitions, offsetOf ?? OffsetOf);
         await cluster.LoadAsync();
         if (withRecords)
         {
@@ -117,7 +122,7 @@ internal sealed class BenchCluster : IAsyncDisposable
                         var name = GroupName(group);
                         var connection = connections[Sandbox.State.CoordinatorFor(name).Id];
                         var request = new OffsetCommitRequest(name, -1, "", null, -1,
-                            [new OffsetCommitRequestTopic(TopicName(group % Topics), Enumerable.Range(0, Partitions).Select(p => new OffsetCommitRequestPartition(p, OffsetOf(group, p), -1, -1, null)).ToList())]);
+                            [new OffsetCommitRequestTopic(TopicName(group % Topics), Enumerable.Range(0, Partitions).Select(p => new OffsetCommitRequestPartition(p, offsetOf(group, p), -1, -1, null)).ToList())]);
                         var response = await connection.SendAsync<OffsetCommitRequest, OffsetCommitResponse>(ApiKey.OffsetCommit, 8, true, request);
                         if (response.Topics.SelectMany(t => t.Partitions).Any(p => p.ErrorCode != ErrorCode.None))
                         {

@@ -10,6 +10,7 @@ return which switch
     "restore" => await RestoreOnlyAsync(rest),
     "map" => await MapBenchmark.RunAsync(rest),
     "sweep" => await SweepBenchmark.RunAsync(),
+    "sync" => await SyncBenchmark.RunAsync(rest),
     "probe" => await BackupProbe.RunAsync(args.Skip(1).ToList()),
     "all" => Math.Max(await BackupBenchmark.RunAsync(rest), await SandboxBenchmark.RunAsync()),
     "startup" => await StartupBenchmark.RunAsync(args.Length > 1 ? args[1] : Directory.GetCurrentDirectory()),
@@ -18,7 +19,7 @@ return which switch
 
 static int Usage(string which)
 {
-    Console.Error.WriteLine($"unknown benchmark '{which}'; known: all, backup, restore, map, sweep, sandbox, startup, probe");
+    Console.Error.WriteLine($"unknown benchmark '{which}'; known: all, backup, restore, map, sweep, sync, sandbox, startup, probe");
     return 2;
 }
 

@@ -116,6 +116,7 @@ public static class KmapApp
             TopicsCommand.Create(context),
             RecreateTopicsCommand.Create(context),
             CompareCommand.Create(context),
+            SyncCommand.Create(context),
         };
         root.Subcommands.Add(ConfigCommand.Create(context));
         root.Subcommands.Add(CompletionCommand.Create(root, context));

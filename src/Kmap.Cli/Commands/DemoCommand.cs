@@ -35,7 +35,8 @@ public static class DemoCommand
               kmap -brokers B -save-offsets consumer-offsets.json -restore-offsets-script restore-offsets.sh
             would, and shows what was captured. Then migrates a group to a second sandbox cluster whose
             offsets differ for the same records: kmap backup, the kmap restore plan, the restore translated
-            by record time, kmap verify, and the record the group reads next on each side.
+            by record time, kmap verify, and the record the group reads next on each side; then one round of
+            kmap sync carries the group's later positions over, as before a cut-over.
 
             Examples:
               kmap demo
@@ -178,7 +179,43 @@ public static class DemoCommand
                 return ExitCodes.Failure;
             }
         }
-        return await CompareNextRecordsAsync(output, sourceSettings, targetSettings, positions, cancellationToken) ? ExitCodes.Success : ExitCodes.Failure;
+        if (!await CompareNextRecordsAsync(output, 13, sourceSettings, targetSettings, positions, cancellationToken))
+        {
+            return ExitCodes.Failure;
+        }
+        return await CutOverAsync(context, sourceSettings, targetSettings, cancellationToken);
+    }
+
+    /// <summary>
+    /// Part three: until the consumers move, the source group goes on reading; `kmap sync` keeps the target's copy of its
+    /// positions current (one round here; it normally runs every --interval until stopped).
+    /// </summary>
+    private static async Task<int> CutOverAsync(CliContext context, ConnectionSettings source, ConnectionSettings target, CancellationToken cancellationToken)
+    {
+        var output = context.Out;
+        long[] positions = [20, Records, 15];
+        using (var sourceAdmin = new KafkaAdmin(source))
+        {
+            await sourceAdmin.AlterOffsetsAsync(Group, positions.Select((o, p) => new CommittedOffset(Topic, p, o)).ToList(), cancellationToken);
+        }
+        string[] sync = ["sync", "--source-brokers", source.BootstrapServers, "--target-brokers", target.BootstrapServers, "--include-groups", Group,
+            "--translate", "timestamp", "--once"];
+        await output.WriteLineAsync($"""
+
+            14. Until its consumers move, '{Group}' keeps reading on the source (now at {string.Join(", ", positions)}). kmap sync keeps
+                the target's positions current: here one round; without --once it runs every --interval (30 s) until
+                stopped, and leaves a group alone once it is active on the target (the cut-over):
+               $ kmap {string.Join(' ', sync)}
+            """);
+        await output.FlushAsync(cancellationToken);
+        var code = await KmapApp.RunAsync(sync, context, cancellationToken);
+        await output.WriteLineAsync();
+        if (code != ExitCodes.Success)
+        {
+            await output.WriteLineAsync($"kmap demo: step 14 failed with exit status {code}");
+            return ExitCodes.Failure;
+        }
+        return await CompareNextRecordsAsync(output, 15, source, target, positions, cancellationToken) ? ExitCodes.Success : ExitCodes.Failure;
     }
 
     private static async Task FillAsync(ConnectionSettings settings, DateTimeOffset start, bool withOlder, CancellationToken cancellationToken)
@@ -205,9 +242,9 @@ public static class DemoCommand
     }
 
     /// <summary>Reads, on both clusters, the record the group will read next, and checks it is the same one.</summary>
-    private static async Task<bool> CompareNextRecordsAsync(TextWriter output, ConnectionSettings source, ConnectionSettings target, long[] positions, CancellationToken cancellationToken)
+    private static async Task<bool> CompareNextRecordsAsync(TextWriter output, int step, ConnectionSettings source, ConnectionSettings target, long[] positions, CancellationToken cancellationToken)
     {
-        await output.WriteLineAsync($"13. The record '{Group}' reads next, on each side:");
+        await output.WriteLineAsync($"{step}. The record '{Group}' reads next, on each side:");
         var sourceRecords = await new KafkaRecordReader(source).ReadTopicAsync(Topic, cancellationToken);
         var targetRecords = await new KafkaRecordReader(target).ReadTopicAsync(Topic, cancellationToken);
         using var targetAdmin = new KafkaAdmin(target);
@@ -222,8 +259,11 @@ public static class DemoCommand
             ok &= same;
             await output.WriteLineAsync($"   {Topic}-{p}: source offset {positions[p]} -> {onSource}   target offset {targetOffset} -> {onTarget}   {(same ? "same record" : "DIFFERENT")}");
         }
-        var wrongByNumber = Value(targetRecords, 0, positions[0]);
-        await output.WriteLineAsync($"   (copying the offset number instead would have resumed {Topic}-0 at {wrongByNumber} on the target)");
+        if (step == 13)
+        {
+            var wrongByNumber = Value(targetRecords, 0, positions[0]);
+            await output.WriteLineAsync($"   (copying the offset number instead would have resumed {Topic}-0 at {wrongByNumber} on the target)");
+        }
         return ok;
     }
 

@@ -17,7 +17,7 @@ public class BrokerSpellingTests
         ["consumer-groups", "backup", "restore", "verify", "report", "topic-sizes", "topics", "recreate-topics", "config add"];
 
     private static readonly string[] OtherCommands =
-        ["", "sandbox", "demo", "diff", "compare", "config", "config list", "config use", "config show", "config path", "completion", "docs", "docs cli"];
+        ["", "sandbox", "demo", "diff", "compare", "sync", "config", "config list", "config use", "config show", "config path", "completion", "docs", "docs cli"];
 
     private static Command Root() => KmapApp.CreateRoot(new CliContext(TextWriter.Null, TextWriter.Null, _ => null)).Root;
 
@@ -56,14 +56,14 @@ public class BrokerSpellingTests
     }
 
     [Fact]
-    public void Compare_takes_each_sides_brokers_go_style_and_gnu_style()
+    public void Compare_and_sync_take_each_sides_brokers_go_style_and_gnu_style()
     {
         var root = Root();
-        foreach (var side in new[] { "source", "target" })
+        foreach (var (command, side) in new[] { "compare", "sync" }.SelectMany(c => new[] { (c, "source"), (c, "target") }))
         {
             foreach (var spelling in new[] { $"--{side}-brokers", $"-{side}-brokers", $"--{side}-bootstrap-server", $"-{side}-bootstrap-server" })
             {
-                var result = root.Parse(["compare", spelling, "h:1"]);
+                var result = root.Parse([command, spelling, "h:1"]);
                 Assert.DoesNotContain(result.Errors, e => e.Message.Contains(spelling, StringComparison.Ordinal) || e.Message.Contains("h:1", StringComparison.Ordinal));
                 Assert.Equal(["h:1"], Values(result, spelling));
             }

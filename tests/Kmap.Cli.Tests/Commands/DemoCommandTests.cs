@@ -21,6 +21,9 @@ public sealed class DemoCommandTests : IDisposable
             g => g.GetProperty("topics").EnumerateObject().Sum(t => t.Value.EnumerateArray().Sum(p => p.GetProperty("offset").GetInt64())));
         Assert.Equal(new Dictionary<string, long> { ["billing"] = 600, ["fraud-check"] = 120, ["shipping"] = 250 }, sums);
         Assert.True(File.Exists(Path.Combine(_directory, "restore-offsets.sh")));
+        // The cut-over act: one round of kmap sync moves the target's positions to the source's later ones.
+        Assert.Contains("kmap: round 1: 1 group(s), 2 partition(s) written, 1 unchanged", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("clicks-0: source offset 20 -> 'click-0-20'   target offset 30 -> 'click-0-20'   same record", run.Stdout, StringComparison.Ordinal);
     }
 
     public void Dispose()

@@ -71,7 +71,7 @@ public class CommandLineFuzzTests
     [Fact]
     public async Task Every_sub_command_parser_answers_hostile_arguments_with_help_or_a_usage_error()
     {
-        string[] commands = ["backup", "restore", "verify", "diff", "consumer-groups", "report", "topic-sizes", "compare", "topics", "recreate-topics",
+        string[] commands = ["backup", "restore", "verify", "diff", "consumer-groups", "report", "topic-sizes", "compare", "sync", "topics", "recreate-topics",
             "config", "config add", "config show", "completion", "sandbox", "demo"];
         string[] options = ["--brokers", "--bootstrap-server", "--from", "--execute", "--group", "--all-groups", "--topic", "--reset-offsets", "--to-offset",
             "--to-datetime", "--by-duration", "--shift-by", "--format", "--output", "--include-groups", "--exclude-groups", "--translate", "--timeout",
