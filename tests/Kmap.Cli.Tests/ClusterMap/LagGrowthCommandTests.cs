@@ -75,7 +75,7 @@ public class LagGrowthCommandTests
         Assert.Null(ClusterMapJson.Deserialize(await File.ReadAllTextAsync(dir.File("before.json"), Ct)).ConsumerGroups.Single().LagGrowth);
         Assert.True(after.ExitCode == 0, after.ToString());
         Assert.Contains("Group stalled: lag growing: 0 -> 7 in ", after.Stdout, StringComparison.Ordinal);
-        Assert.Matches(@"\nstalled +Empty +0 +1 +7 +\+[0-9.]+\n", after.Stdout);
+        Assert.Matches(@"\nstalled +classic +Empty +0 +1 +7 +\+[0-9.]+\n", after.Stdout);
         var growth = ClusterMapJson.Deserialize(json.Stdout).ConsumerGroups.Single().LagGrowth!;
         Assert.Equal((LagGrowth.PreviousBasis, 0L, 7L, 7L, 0L), (growth.Basis, growth.LagBefore, growth.LagAfter, growth.Produced, growth.Consumed));
         Assert.Equal(2, badInterval.ExitCode);
