@@ -14,10 +14,11 @@ public class ConfluentTests
     private const string Client = "Confluent.Kafka";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 
-    [Fact]
-    public Task Metadata_of_a_three_broker_cluster() => ConformanceMatrix.RunAsync(Client, Scenario.Metadata, async () =>
+    [Theory]
+    [MemberData(nameof(Scenario.KafkaVersions), MemberType = typeof(Scenario))]
+    public Task Metadata_of_a_three_broker_cluster(string kafkaVersion) => ConformanceMatrix.RunAsync(Client, Scenario.On(Scenario.Metadata, kafkaVersion), async () =>
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3, KafkaVersion = kafkaVersion });
         using var admin = Admin(sandbox.BootstrapServers);
         var metadata = admin.GetMetadata(Wait);
         Assert.Equal(
@@ -26,10 +27,11 @@ public class ConfluentTests
         Assert.All(metadata.Brokers, b => Assert.Equal(sandbox.Options.Host, b.Host));
     });
 
-    [Fact]
-    public Task Create_topic() => ConformanceMatrix.RunAsync(Client, Scenario.CreateTopic, async () =>
+    [Theory]
+    [MemberData(nameof(Scenario.KafkaVersions), MemberType = typeof(Scenario))]
+    public Task Create_topic(string kafkaVersion) => ConformanceMatrix.RunAsync(Client, Scenario.On(Scenario.CreateTopic, kafkaVersion), async () =>
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3, KafkaVersion = kafkaVersion });
         using var admin = Admin(sandbox.BootstrapServers);
         await admin.CreateTopicsAsync([new TopicSpecification { Name = "orders", NumPartitions = 5, ReplicationFactor = 1 }]);
         var topic = admin.GetMetadata("orders", Wait).Topics.Single();
@@ -160,10 +162,11 @@ public class ConfluentTests
         Assert.Equal([10L, 10L, 10L, 10L], offsets.Partitions.OrderBy(p => p.Partition.Value).Select(p => p.Offset.Value));
     });
 
-    [Fact]
-    public Task Restarted_consumer_resumes_at_committed_offset() => ConformanceMatrix.RunAsync(Client, Scenario.ResumeAtCommitted, async () =>
+    [Theory]
+    [MemberData(nameof(Scenario.KafkaVersions), MemberType = typeof(Scenario))]
+    public Task Restarted_consumer_resumes_at_committed_offset(string kafkaVersion) => ConformanceMatrix.RunAsync(Client, Scenario.On(Scenario.ResumeAtCommitted, kafkaVersion), async () =>
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3, KafkaVersion = kafkaVersion });
         await CreateTopicAsync(sandbox.BootstrapServers, "resume", 1);
         await ProduceAsync(sandbox.BootstrapServers, "resume", 1, 10);
         using (var consumer = new ConsumerBuilder<string, string>(ConsumerConfig(sandbox.BootstrapServers, "resumers")).Build())
@@ -185,10 +188,11 @@ public class ConfluentTests
         }
     });
 
-    [Fact]
-    public Task List_and_describe_groups() => ConformanceMatrix.RunAsync(Client, Scenario.ListDescribeGroups, async () =>
+    [Theory]
+    [MemberData(nameof(Scenario.KafkaVersions), MemberType = typeof(Scenario))]
+    public Task List_and_describe_groups(string kafkaVersion) => ConformanceMatrix.RunAsync(Client, Scenario.On(Scenario.ListDescribeGroups, kafkaVersion), async () =>
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3, KafkaVersion = kafkaVersion });
         await CreateTopicAsync(sandbox.BootstrapServers, "listed", 3);
         using var consumer = new ConsumerBuilder<string, string>(ConsumerConfig(sandbox.BootstrapServers, "described")).Build();
         consumer.Subscribe("listed");
@@ -209,10 +213,11 @@ public class ConfluentTests
         consumer.Close();
     });
 
-    [Fact]
-    public Task Fetch_committed_offsets() => ConformanceMatrix.RunAsync(Client, Scenario.FetchCommittedOffsets, async () =>
+    [Theory]
+    [MemberData(nameof(Scenario.KafkaVersions), MemberType = typeof(Scenario))]
+    public Task Fetch_committed_offsets(string kafkaVersion) => ConformanceMatrix.RunAsync(Client, Scenario.On(Scenario.FetchCommittedOffsets, kafkaVersion), async () =>
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3, KafkaVersion = kafkaVersion });
         await CreateTopicAsync(sandbox.BootstrapServers, "fetched", 3);
         await ProduceAsync(sandbox.BootstrapServers, "fetched", 3, 5);
         using (var consumer = new ConsumerBuilder<string, string>(ConsumerConfig(sandbox.BootstrapServers, "fetchers")).Build())
@@ -229,10 +234,11 @@ public class ConfluentTests
             result.Partitions.Select(p => (p.Topic, p.Partition.Value, p.Offset.Value)).OrderBy(p => p.Item2));
     });
 
-    [Fact]
-    public Task Admin_commit_without_joining() => ConformanceMatrix.RunAsync(Client, Scenario.AdminCommit, async () =>
+    [Theory]
+    [MemberData(nameof(Scenario.KafkaVersions), MemberType = typeof(Scenario))]
+    public Task Admin_commit_without_joining(string kafkaVersion) => ConformanceMatrix.RunAsync(Client, Scenario.On(Scenario.AdminCommit, kafkaVersion), async () =>
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3, KafkaVersion = kafkaVersion });
         await CreateTopicAsync(sandbox.BootstrapServers, "restored", 2);
         await ProduceAsync(sandbox.BootstrapServers, "restored", 2, 8);
         using var admin = Admin(sandbox.BootstrapServers);
@@ -251,10 +257,11 @@ public class ConfluentTests
         consumer.Close();
     });
 
-    [Fact]
-    public Task Delete_group() => ConformanceMatrix.RunAsync(Client, Scenario.DeleteGroup, async () =>
+    [Theory]
+    [MemberData(nameof(Scenario.KafkaVersions), MemberType = typeof(Scenario))]
+    public Task Delete_group(string kafkaVersion) => ConformanceMatrix.RunAsync(Client, Scenario.On(Scenario.DeleteGroup, kafkaVersion), async () =>
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3, KafkaVersion = kafkaVersion });
         await CreateTopicAsync(sandbox.BootstrapServers, "doomed", 1);
         using var admin = Admin(sandbox.BootstrapServers);
         await admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets("doomed-group", [new TopicPartitionOffset("doomed", 0, 0)])]);

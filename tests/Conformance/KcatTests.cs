@@ -19,10 +19,11 @@ public class KcatTests
 {
     private const string Client = "kcat";
 
-    [Fact]
-    public Task Metadata_of_a_three_broker_cluster() => ConformanceMatrix.RunAsync(Client, Scenario.Metadata, async () =>
+    [Theory]
+    [MemberData(nameof(Scenario.KafkaVersions), MemberType = typeof(Scenario))]
+    public Task Metadata_of_a_three_broker_cluster(string kafkaVersion) => ConformanceMatrix.RunAsync(Client, Scenario.On(Scenario.Metadata, kafkaVersion), async () =>
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3, KafkaVersion = kafkaVersion });
         var result = await KcatAsync(sandbox.BootstrapServers, ["-L", "-J"]);
         Assert.True(result.ExitCode == 0, result.ToString());
         using var json = JsonDocument.Parse(result.StandardOutput);
@@ -126,10 +127,11 @@ public class KcatTests
         Assert.Equal(new long[] { 10, 10, 10, 10 }, committed);
     });
 
-    [Fact]
-    public Task Restarted_consumer_resumes_at_committed_offset() => ConformanceMatrix.RunAsync(Client, Scenario.ResumeAtCommitted, async () =>
+    [Theory]
+    [MemberData(nameof(Scenario.KafkaVersions), MemberType = typeof(Scenario))]
+    public Task Restarted_consumer_resumes_at_committed_offset(string kafkaVersion) => ConformanceMatrix.RunAsync(Client, Scenario.On(Scenario.ResumeAtCommitted, kafkaVersion), async () =>
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3, KafkaVersion = kafkaVersion });
         await CreateTopicAsync(sandbox.BootstrapServers, "kcat-resume", 1);
         await ProduceAsync(sandbox.BootstrapServers, "kcat-resume", 1, 10);
         string[] args = ["-G", "kcat-resumers", "-f", "%o %s\\n", "-X", "auto.offset.reset=earliest", "kcat-resume"];

@@ -49,20 +49,22 @@ public abstract class ScriptClientTests
     /// <summary>What the client reports for a wrong password, beyond failing fast.</summary>
     protected abstract void AssertWrongPassword(string mechanism, ExternalProcess.Result refused);
 
-    [Fact]
-    public Task Metadata_of_a_three_broker_cluster() => ConformanceMatrix.RunAsync(Client, Scenario.Metadata, async () =>
+    [Theory]
+    [MemberData(nameof(Scenario.KafkaVersions), MemberType = typeof(Scenario))]
+    public Task Metadata_of_a_three_broker_cluster(string kafkaVersion) => ConformanceMatrix.RunAsync(Client, Scenario.On(Scenario.Metadata, kafkaVersion), async () =>
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3, KafkaVersion = kafkaVersion });
         using var result = await RunAsync("metadata", sandbox.BootstrapServers);
         var brokers = result.RootElement.GetProperty("brokers").EnumerateArray().Select(b => (b.GetProperty("node_id").GetInt32(), b.GetProperty("port").GetInt32()));
         Assert.Equal(sandbox.State.Brokers.Select(b => (b.Id, b.Port)), brokers);
         Assert.Equal(sandbox.State.ClusterId, result.RootElement.GetProperty("cluster_id").GetString());
     });
 
-    [Fact]
-    public Task Create_topic() => ConformanceMatrix.RunAsync(Client, Scenario.CreateTopic, async () =>
+    [Theory]
+    [MemberData(nameof(Scenario.KafkaVersions), MemberType = typeof(Scenario))]
+    public Task Create_topic(string kafkaVersion) => ConformanceMatrix.RunAsync(Client, Scenario.On(Scenario.CreateTopic, kafkaVersion), async () =>
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3, KafkaVersion = kafkaVersion });
         using var result = await RunAsync("create-topic", sandbox.BootstrapServers, ["--topic", Prefix + "-orders", "--partitions", "4"]);
         Assert.Equal([0, 1, 2, 3], result.RootElement.GetProperty("partitions").EnumerateArray().Select(p => p.GetInt32()));
         AssertCreatedOnceOnly(result.RootElement);
@@ -102,10 +104,11 @@ public abstract class ScriptClientTests
         Assert.Equal(Enumerable.Range(0, 4).Select(p => (Prefix + "-work", p, 10L)), await SampleRecords.CommittedAsync(sandbox.BootstrapServers, Prefix + "-workers"));
     });
 
-    [Fact]
-    public Task Restarted_consumer_resumes_at_committed_offset() => ConformanceMatrix.RunAsync(Client, Scenario.ResumeAtCommitted, async () =>
+    [Theory]
+    [MemberData(nameof(Scenario.KafkaVersions), MemberType = typeof(Scenario))]
+    public Task Restarted_consumer_resumes_at_committed_offset(string kafkaVersion) => ConformanceMatrix.RunAsync(Client, Scenario.On(Scenario.ResumeAtCommitted, kafkaVersion), async () =>
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3, KafkaVersion = kafkaVersion });
         await SampleRecords.CreateTopicAsync(sandbox.BootstrapServers, Prefix + "-resume", 1);
         await SampleRecords.ProduceAsync(sandbox.BootstrapServers, Prefix + "-resume", 1, 10);
         string[] args = ["--topic", Prefix + "-resume", "--group", Prefix + "-resumers"];
@@ -119,10 +122,11 @@ public abstract class ScriptClientTests
         Assert.Equal(SampleRecords.Hex(Encoding.UTF8.GetBytes("value-0-4")), record.GetProperty("value").GetString());
     });
 
-    [Fact]
-    public Task List_and_describe_groups() => ConformanceMatrix.RunAsync(Client, Scenario.ListDescribeGroups, async () =>
+    [Theory]
+    [MemberData(nameof(Scenario.KafkaVersions), MemberType = typeof(Scenario))]
+    public Task List_and_describe_groups(string kafkaVersion) => ConformanceMatrix.RunAsync(Client, Scenario.On(Scenario.ListDescribeGroups, kafkaVersion), async () =>
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3, KafkaVersion = kafkaVersion });
         await SampleRecords.CreateTopicAsync(sandbox.BootstrapServers, Prefix + "-listed", 3);
         using var result = await RunAsync("groups", sandbox.BootstrapServers, ["--topic", Prefix + "-listed", "--group", Prefix + "-described"]);
         var listed = result.RootElement.GetProperty("listed").EnumerateArray().Select(g => (g[0].GetString(), g[1].GetString()));
@@ -134,10 +138,11 @@ public abstract class ScriptClientTests
         Assert.Equal([Prefix + "-listed:0", Prefix + "-listed:1", Prefix + "-listed:2"], member.GetProperty("assignment").EnumerateArray().Select(a => a.GetString()));
     });
 
-    [Fact]
-    public Task Fetch_committed_offsets() => ConformanceMatrix.RunAsync(Client, Scenario.FetchCommittedOffsets, async () =>
+    [Theory]
+    [MemberData(nameof(Scenario.KafkaVersions), MemberType = typeof(Scenario))]
+    public Task Fetch_committed_offsets(string kafkaVersion) => ConformanceMatrix.RunAsync(Client, Scenario.On(Scenario.FetchCommittedOffsets, kafkaVersion), async () =>
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3, KafkaVersion = kafkaVersion });
         await SampleRecords.CreateTopicAsync(sandbox.BootstrapServers, Prefix + "-fetched", 3);
         await SampleRecords.ProduceAsync(sandbox.BootstrapServers, Prefix + "-fetched", 3, 5);
         await SampleRecords.CommitAsync(sandbox.BootstrapServers, Prefix + "-fetchers", Prefix + "-fetched", (0, 1), (1, 5), (2, 3));
@@ -146,20 +151,22 @@ public abstract class ScriptClientTests
             result.RootElement.GetProperty("offsets").EnumerateArray().Select(o => $"{o[0].GetString()}/{o[1].GetInt32()}/{o[2].GetInt64()}"));
     });
 
-    [Fact]
-    public Task Admin_commit_without_joining() => ConformanceMatrix.RunAsync(Client, Scenario.AdminCommit, async () =>
+    [Theory]
+    [MemberData(nameof(Scenario.KafkaVersions), MemberType = typeof(Scenario))]
+    public Task Admin_commit_without_joining(string kafkaVersion) => ConformanceMatrix.RunAsync(Client, Scenario.On(Scenario.AdminCommit, kafkaVersion), async () =>
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3, KafkaVersion = kafkaVersion });
         await SampleRecords.CreateTopicAsync(sandbox.BootstrapServers, Prefix + "-restored", 2);
         await SampleRecords.ProduceAsync(sandbox.BootstrapServers, Prefix + "-restored", 2, 8);
         using var result = await RunAsync("commit", sandbox.BootstrapServers, ["--topic", Prefix + "-restored", "--group", Prefix + "-restored-group", "--offsets", "0:3,1:7"]);
         Assert.Equal([(Prefix + "-restored", 0, 3L), (Prefix + "-restored", 1, 7L)], await SampleRecords.CommittedAsync(sandbox.BootstrapServers, Prefix + "-restored-group"));
     });
 
-    [Fact]
-    public Task Delete_group() => ConformanceMatrix.RunAsync(Client, Scenario.DeleteGroup, async () =>
+    [Theory]
+    [MemberData(nameof(Scenario.KafkaVersions), MemberType = typeof(Scenario))]
+    public Task Delete_group(string kafkaVersion) => ConformanceMatrix.RunAsync(Client, Scenario.On(Scenario.DeleteGroup, kafkaVersion), async () =>
     {
-        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3 });
+        await using var sandbox = await SandboxCluster.StartAsync(new SandboxOptions { BrokerCount = 3, KafkaVersion = kafkaVersion });
         await SampleRecords.CreateTopicAsync(sandbox.BootstrapServers, Prefix + "-doomed", 1);
         await SampleRecords.CommitAsync(sandbox.BootstrapServers, Prefix + "-doomed-group", Prefix + "-doomed", (0, 0));
         Assert.Contains(Prefix + "-doomed-group", await SampleRecords.ListGroupsAsync(sandbox.BootstrapServers));
