@@ -196,6 +196,57 @@ public partial class SyncTests
     }
 
     [Fact]
+    public async Task A_target_position_ahead_is_kept_and_said_once_and_allow_rewind_moves_it_back()
+    {
+        await using var source = await StartAsync("source");
+        await using var target = await StartAsync("target");
+        await FillAsync(source.BootstrapServers, target.BootstrapServers, 1);
+        await KafkaPython.CommitAsync(source.BootstrapServers, "ahead", (Topic, 0, 20));
+        await KafkaPython.CommitAsync(target.BootstrapServers, "ahead", (Topic, 0, 35));
+
+        await using (var sync = new RunningSync(Sides(source.BootstrapServers, target.BootstrapServers, "--translate", "timestamp", "--interval", "200ms")))
+        {
+            await sync.WaitForRoundsAsync(3);
+            Assert.Equal(0, await sync.StopAsync());
+            Assert.Equal(35, Committed(target.BootstrapServers, "ahead", Topic, 1)[0]);
+            var said = sync.Stderr.Split('\n').Count(l => l.Contains("group 'ahead' not written where the translated offset is behind the target's (first: orders-0: 30 < 35)", StringComparison.Ordinal));
+            Assert.True(said == 1, sync.Stderr);
+        }
+
+        var rewind = await CliRun.RunAsync(["sync", .. Sides(source.BootstrapServers, target.BootstrapServers, "--translate", "timestamp", "--allow-rewind", "--once")]);
+
+        Assert.True(rewind.ExitCode == 0, rewind.ToString());
+        Assert.Equal(30, Committed(target.BootstrapServers, "ahead", Topic, 1)[0]);
+        Assert.Contains("kmap: round 1: 1 group(s), 1 partition(s) written, 0 unchanged", rewind.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("not written where the translated offset is behind", rewind.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_target_cluster_down_for_10_seconds_fails_a_round_naming_its_broker_and_later_rounds_catch_up()
+    {
+        await using var source = await StartAsync("source");
+        await using var target = await StartAsync("target");
+        await FillAsync(source.BootstrapServers, target.BootstrapServers, 1);
+        await KafkaPython.CommitAsync(source.BootstrapServers, "billing", (Topic, 0, 5));
+        await using var sync = new RunningSync(Sides(source.BootstrapServers, target.BootstrapServers, "--translate", "timestamp", "--interval", "300ms"));
+        await sync.WaitForAsync(() => Committed(target.BootstrapServers, "billing", Topic, 1)[0] == 15, "billing written", TimeSpan.FromSeconds(60));
+
+        // The whole target cluster (its one broker) goes away for 10 s while the source moves on, and comes back.
+        await target.StopBrokerAsync(0);
+        await KafkaPython.CommitAsync(source.BootstrapServers, "billing", (Topic, 0, 9));
+        await sync.WaitForAsync(() => RoundFailed().IsMatch(sync.Stderr), "a failed round", TimeSpan.FromSeconds(90));
+        await Task.Delay(TimeSpan.FromSeconds(10) - TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+        await target.RestartBrokerAsync(0);
+        await sync.WaitForAsync(() => Committed(target.BootstrapServers, "billing", Topic, 1)[0] == 19, "billing written after the restart", TimeSpan.FromSeconds(120));
+        await sync.WaitForAsync(() => sync.Stderr.Contains("both clusters answer again", StringComparison.Ordinal), "the recovery line");
+        Assert.Equal(0, await sync.StopAsync());
+
+        var failed = RoundFailed().Match(sync.Stderr).Value;
+        Assert.True(failed.Contains(target.BootstrapServers.Split(',')[0], StringComparison.Ordinal) && failed.Contains("next attempt in", StringComparison.Ordinal), sync.Stderr);
+        Assert.Equal(19, Committed(target.BootstrapServers, "billing", Topic, 1)[0]);
+    }
+
+    [Fact]
     public async Task Sigterm_lets_the_round_finish_and_exits_0()
     {
         await using var source = await StartAsync("source");
