@@ -56,7 +56,9 @@ public sealed class KafkaRecordReader(ConnectionSettings settings, TimeSpan? tim
     {
         try
         {
-            using var admin = new AdminClientBuilder(KafkaClientConfig.ForAdmin(settings)).Build();
+            // As the consumer below: without a handler librdkafka prints its own lines ("%3|...|FAIL|...") straight to
+            // the process's stderr when a broker goes away; a failure reaches the caller as the exception instead.
+            using var admin = new AdminClientBuilder(KafkaClientConfig.ForAdmin(settings)).SetLogHandler((_, _) => { }).Build();
             return admin.GetMetadata(timeout).Topics.Where(t => !t.Error.IsError).ToDictionary(t => t.Topic, t => t.Partitions.Count, StringComparer.Ordinal);
         }
         catch (KafkaException e)

@@ -1,4 +1,5 @@
 using System.Text;
+using Confluent.Kafka;
 using Kmap.Cli.Tests.Support;
 using Kmap.Core.Backup;
 using Kmap.Core.Model;
@@ -27,6 +28,7 @@ public class SecretsTests
         new("compat backup", "command-config-go", ["-brokers", "@B", "-command-config", "@CC", "-save-offsets", "saved.json"]),
         new("backup", "flag", ["backup", "--brokers", "@B", "@AUTH", "--no-timestamps", "-o", "backup.json"]),
         new("backup", "env", ["backup", "--brokers", "@B", "@AUTH", "--no-timestamps", "-o", "backup.json"]),
+        new("backup with timestamps", "command-config", ["backup", "--brokers", "@B", "--command-config", "@CC", "-o", "backup.json"]),
         new("restore plan", "flag", ["restore", "--brokers", "@B", "@AUTH", "--from", "offsets.json", "--overwrite", "--plan-json", "plan.json"]),
         new("restore execute", "env", ["restore", "--brokers", "@B", "@AUTH", "--from", "offsets.json", "--overwrite", "--rollback-file", "rollback.json", "--execute"]),
         new("verify", "command-config", ["verify", "--brokers", "@B", "--command-config", "@CC", "--from", "current.json"]),
@@ -35,6 +37,7 @@ public class SecretsTests
         new("consumer-groups --list", "command-config", ["consumer-groups", "--bootstrap-server", "@B", "--command-config", "@CC", "--list"]),
         new("consumer-groups --describe", "command-config", ["consumer-groups", "--bootstrap-server", "@B", "--command-config", "@CC", "--describe", "--all-groups"]),
         new("consumer-groups --reset-offsets", "command-config", ["consumer-groups", "--bootstrap-server", "@B", "--command-config", "@CC", "--reset-offsets", "--group", "group-00", "--topic", "orders", "--to-earliest", "--execute"]),
+        new("sync --once", "command-config", ["sync", "--source-brokers", "@B", "--target-brokers", "@B", "--source-command-config", "@CC", "--target-command-config", "@CC", "--once"]),
         new("topic-sizes", "flag", ["topic-sizes", "--bootstrap-server", "@B", "@AUTH", "-o", "sizes.json"]),
     ];
 
@@ -128,17 +131,45 @@ public class SecretsTests
         }, cancellationToken: TestContext.Current.CancellationToken);
         lock (sandbox.State.Sync)
         {
-            var topic = sandbox.State.CreateTopic("orders", 3, 1);
-            foreach (var partition in topic.Partitions)
-            {
-                partition.HighWatermark = 1_000;
-            }
+            sandbox.State.CreateTopic("orders", 3, 1);
+        }
+        // Real records, not a high watermark set by hand: a log that claims offsets it cannot serve leaves a record
+        // reader (backup's timestamps, sync's translation) fetching nothing until it times out.
+        ProduceOverSasl(sandbox.BootstrapServers, "orders", 3, 200);
+        lock (sandbox.State.Sync)
+        {
             for (var g = 0; g < 3; g++)
             {
                 sandbox.State.Groups.RestoreOffsets($"group-{g:D2}", "consumer", [.. Enumerable.Range(0, 3).Select(p => new PartitionCommit("orders", p, 10 * g + p, -1, "", 0))]);
             }
         }
         return sandbox;
+    }
+
+    private static void ProduceOverSasl(string bootstrap, string topic, int partitions, int perPartition)
+    {
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig
+        {
+            BootstrapServers = bootstrap,
+            SecurityProtocol = SecurityProtocol.SaslPlaintext,
+            SaslMechanism = SaslMechanism.ScramSha256,
+            SaslUsername = User,
+            SaslPassword = Password,
+            LingerMs = 1,
+        }).Build();
+        var start = new DateTimeOffset(2026, 1, 20, 12, 0, 0, TimeSpan.Zero);
+        for (var p = 0; p < partitions; p++)
+        {
+            for (var i = 0; i < perPartition; i++)
+            {
+                producer.Produce(new Confluent.Kafka.TopicPartition(topic, p), new Message<Null, string>
+                {
+                    Value = $"order-{p}-{i}",
+                    Timestamp = new Timestamp(start.AddSeconds(i).UtcDateTime, TimestampType.CreateTime),
+                });
+            }
+        }
+        producer.Flush(TestContext.Current.CancellationToken);
     }
 
     /// <summary>The inputs a command may read: a backup, and a client.properties holding the password (the one file allowed to).</summary>

@@ -196,6 +196,83 @@ public partial class SyncTests
     }
 
     [Fact]
+    public async Task A_target_position_ahead_is_kept_and_said_once_and_allow_rewind_moves_it_back()
+    {
+        await using var source = await StartAsync("source");
+        await using var target = await StartAsync("target");
+        await FillAsync(source.BootstrapServers, target.BootstrapServers, 1);
+        await KafkaPython.CommitAsync(source.BootstrapServers, "ahead", (Topic, 0, 20));
+        await KafkaPython.CommitAsync(target.BootstrapServers, "ahead", (Topic, 0, 35));
+
+        await using (var sync = new RunningSync(Sides(source.BootstrapServers, target.BootstrapServers, "--translate", "timestamp", "--interval", "200ms")))
+        {
+            await sync.WaitForRoundsAsync(3);
+            Assert.Equal(0, await sync.StopAsync());
+            Assert.Equal(35, Committed(target.BootstrapServers, "ahead", Topic, 1)[0]);
+            var said = sync.Stderr.Split('\n').Count(l => l.Contains("group 'ahead' not written where the translated offset is behind the target's (first: orders-0: 30 < 35)", StringComparison.Ordinal));
+            Assert.True(said == 1, sync.Stderr);
+        }
+
+        var rewind = await CliRun.RunAsync(["sync", .. Sides(source.BootstrapServers, target.BootstrapServers, "--translate", "timestamp", "--allow-rewind", "--once")]);
+
+        Assert.True(rewind.ExitCode == 0, rewind.ToString());
+        Assert.Equal(30, Committed(target.BootstrapServers, "ahead", Topic, 1)[0]);
+        Assert.Contains("kmap: round 1: 1 group(s), 1 partition(s) written, 0 unchanged", rewind.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("not written where the translated offset is behind", rewind.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_target_cluster_down_for_10_seconds_fails_a_round_naming_its_broker_later_rounds_catch_up_and_sigterm_exits_0()
+    {
+        await using var source = await StartAsync("source");
+        await using var target = await StartAsync("target");
+        await FillAsync(source.BootstrapServers, target.BootstrapServers, 1);
+        await KafkaPython.CommitAsync(source.BootstrapServers, "billing", (Topic, 0, 5));
+        // The real process: librdkafka's own logger writes to the process's stderr, past kmap's writers.
+        using var process = KmapProcess.Start(["sync", .. Sides(source.BootstrapServers, target.BootstrapServers, "--translate", "timestamp", "--interval", "300ms")]);
+        process.StandardInput.Close();
+        var lines = new ConcurrentQueue<string>();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                lines.Enqueue(line);
+            }
+        };
+        process.BeginErrorReadLine();
+        var stderr = () => string.Join('\n', lines);
+        try
+        {
+            await WaitAsync(() => Committed(target.BootstrapServers, "billing", Topic, 1)[0] == 15 && lines.Any(l => l.StartsWith("kmap: round 1: ", StringComparison.Ordinal)));
+
+            // The whole target cluster (its one broker) goes away for 10 s while the source moves on, and comes back.
+            await target.StopBrokerAsync(0);
+            await KafkaPython.CommitAsync(source.BootstrapServers, "billing", (Topic, 0, 9));
+            await WaitAsync(() => lines.Any(l => RoundFailed().IsMatch(l)), 120);
+            await Task.Delay(TimeSpan.FromSeconds(10) - TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+            await target.RestartBrokerAsync(0);
+            await WaitAsync(() => Committed(target.BootstrapServers, "billing", Topic, 1)[0] == 19, 120);
+            await WaitAsync(() => lines.Any(l => l.Contains("both clusters answer again", StringComparison.Ordinal)));
+            KmapProcess.Signal(process, "TERM");
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(deadline.Token);
+            process.WaitForExit();
+        }
+        catch (Exception e)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"{e.Message}\n{stderr()}", e);
+        }
+
+        Assert.True(process.ExitCode == 0, stderr());
+        var failed = lines.First(l => RoundFailed().IsMatch(l));
+        Assert.True(failed.Contains(target.BootstrapServers.Split(',')[0], StringComparison.Ordinal) && failed.Contains("next attempt in", StringComparison.Ordinal), stderr());
+        Assert.Equal(19, Committed(target.BootstrapServers, "billing", Topic, 1)[0]);
+        // Every line is kmap's own: no raw librdkafka log line ("%3|1796444091.832|FAIL|kmap#producer-15| ...").
+        Assert.DoesNotContain(lines, l => l.StartsWith('%'));
+    }
+
+    [Fact]
     public async Task Sigterm_lets_the_round_finish_and_exits_0()
     {
         await using var source = await StartAsync("source");
@@ -262,9 +339,9 @@ public partial class SyncTests
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task WaitAsync(Func<bool> condition)
+    private static async Task WaitAsync(Func<bool> condition, int seconds = 60)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!condition())
         {
             Assert.True(DateTime.UtcNow < deadline, "timed out");
