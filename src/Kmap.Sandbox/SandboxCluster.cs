@@ -117,8 +117,9 @@ public sealed class SandboxCluster : IAsyncDisposable
         {
             if (_listeners[index] is { } listener)
             {
-                _listeners[index] = null;
+                // Closed first, then marked stopped: whoever sees IsRunning false finds the port closed.
                 await listener.DisposeAsync();
+                _listeners[index] = null;
                 State.Log($"fault: broker {brokerId} stopped");
             }
         }
