@@ -146,22 +146,13 @@ public sealed class ConsumerGroupDescribeHandler : ApiHandler<ConsumerGroupDescr
             foreach (var groupId in request.GroupIds)
             {
                 ConsumerGroupDescribeGroup Failed(ErrorCodeAndMessage e) => new(e.Code, e.Message, groupId, "", 0, 0, "", [], int.MinValue);
-                if (!cluster.Groups.IsCoordinator(context.Broker, groupId))
-                {
-                    described.Add(Failed(new ErrorCodeAndMessage(ErrorCode.NotCoordinator, null)));
-                    continue;
-                }
-                var group = cluster.Groups.Find(groupId);
+                var error = cluster.Groups.FindForDescribe(context.Broker, groupId, GroupType.Consumer, out var group);
                 if (group is null)
                 {
-                    described.Add(Failed(ErrorCodeAndMessage.NotFound(groupId)));
+                    described.Add(Failed(error));
                     continue;
                 }
-                if (group.Modern is not { Type: GroupType.Consumer } modern)
-                {
-                    described.Add(Failed(ErrorCodeAndMessage.WrongType(groupId, GroupType.Consumer)));
-                    continue;
-                }
+                var modern = group.Modern!;
                 var members = modern.Members.Values.Select(m => new ConsumerGroupDescribeMember(m.MemberId, m.InstanceId, m.RackId, m.MemberEpoch,
                     m.ClientId, m.ClientHost, m.SubscribedTopicNames, m.SubscribedTopicRegex,
                     DescribedTopicPartitions.From(cluster, m.Assigned), DescribedTopicPartitions.From(cluster, modern.TargetOf(m.MemberId)), 1)).ToList();

@@ -111,22 +111,13 @@ public sealed class ShareGroupDescribeHandler : ApiHandler<ConsumerGroupDescribe
             foreach (var groupId in request.GroupIds)
             {
                 ShareGroupDescribeGroup Failed(ErrorCodeAndMessage e) => new(e.Code, e.Message, groupId, "", 0, 0, "", [], int.MinValue);
-                if (!cluster.Groups.IsCoordinator(context.Broker, groupId))
-                {
-                    described.Add(Failed(new ErrorCodeAndMessage(ErrorCode.NotCoordinator, null)));
-                    continue;
-                }
-                var group = cluster.Groups.Find(groupId);
+                var error = cluster.Groups.FindForDescribe(context.Broker, groupId, GroupType.Share, out var group);
                 if (group is null)
                 {
-                    described.Add(Failed(ErrorCodeAndMessage.NotFound(groupId)));
+                    described.Add(Failed(error));
                     continue;
                 }
-                if (group.Modern is not { Type: GroupType.Share } modern)
-                {
-                    described.Add(Failed(ErrorCodeAndMessage.WrongType(groupId, GroupType.Share)));
-                    continue;
-                }
+                var modern = group.Modern!;
                 var members = modern.Members.Values.Select(m => new ShareGroupDescribeMember(m.MemberId, m.RackId, m.MemberEpoch,
                     m.ClientId, m.ClientHost, m.SubscribedTopicNames, DescribedTopicPartitions.From(cluster, m.Assigned))).ToList();
                 described.Add(new ShareGroupDescribeGroup(ErrorCode.None, null, groupId, modern.StateName(), modern.GroupEpoch, modern.AssignmentEpoch,

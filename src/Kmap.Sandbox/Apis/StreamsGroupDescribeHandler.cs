@@ -236,22 +236,13 @@ public sealed class StreamsGroupDescribeHandler : ApiHandler<ConsumerGroupDescri
             foreach (var groupId in request.GroupIds)
             {
                 StreamsGroupDescribeGroup Failed(ErrorCodeAndMessage e) => new(e.Code, e.Message, groupId, "", 0, 0, null, [], [], int.MinValue);
-                if (!cluster.Groups.IsCoordinator(context.Broker, groupId))
-                {
-                    described.Add(Failed(new ErrorCodeAndMessage(ErrorCode.NotCoordinator, null)));
-                    continue;
-                }
-                var group = cluster.Groups.Find(groupId);
+                var error = cluster.Groups.FindForDescribe(context.Broker, groupId, GroupType.Streams, out var group);
                 if (group is null)
                 {
-                    described.Add(Failed(ErrorCodeAndMessage.NotFound(groupId)));
+                    described.Add(Failed(error));
                     continue;
                 }
-                if (group.Modern is not { Type: GroupType.Streams } modern)
-                {
-                    described.Add(Failed(ErrorCodeAndMessage.WrongType(groupId, GroupType.Streams)));
-                    continue;
-                }
+                var modern = group.Modern!;
                 var sources = modern.Members.Values.SelectMany(m => m.SubscribedTopicNames)
                     .Concat(group.Offsets.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
                 List<StreamsTaskIds> Tasks(IEnumerable<GroupTopicPartition> partitions)

@@ -36,6 +36,31 @@ public sealed partial class GroupCoordinator : IDisposable
     /// <summary>Caller holds <see cref="ClusterState.Sync"/>.</summary>
     public ConsumerGroup? Find(string groupId) => _groups.GetValueOrDefault(groupId);
 
+    /// <summary>
+    /// The checks Kafka 4's describe requests (ConsumerGroupDescribe, ShareGroupDescribe, StreamsGroupDescribe) make,
+    /// in Kafka's order, with its errors: <paramref name="broker"/> coordinates the group (NOT_COORDINATOR), the group
+    /// exists ("Group X not found.") and has <paramref name="type"/> ("Group X is not a … group."). On success
+    /// <paramref name="group"/> is set and has a <see cref="ConsumerGroup.Modern"/> part. Caller holds <see cref="ClusterState.Sync"/>.
+    /// </summary>
+    public ErrorCodeAndMessage FindForDescribe(Broker broker, string groupId, GroupType type, out ConsumerGroup? group)
+    {
+        group = null;
+        if (!IsCoordinator(broker, groupId))
+        {
+            return new ErrorCodeAndMessage(ErrorCode.NotCoordinator, null);
+        }
+        if (Find(groupId) is not { } found)
+        {
+            return ErrorCodeAndMessage.NotFound(groupId);
+        }
+        if (found.Modern?.Type != type)
+        {
+            return ErrorCodeAndMessage.WrongType(groupId, type);
+        }
+        group = found;
+        return ErrorCodeAndMessage.None;
+    }
+
     private static string HeartbeatKey(string groupId, string memberId) => $"heartbeat-{groupId}-{memberId}";
     private static string JoinKey(string groupId) => $"join-{groupId}";
     private static string SyncKey(string groupId) => $"sync-{groupId}";
